@@ -1,0 +1,160 @@
+"""The routine model: frozen, typed records of stretches, routines and symptoms, and the timeline."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Literal
+
+SymptomAction = Literal["continue", "stop"]
+Side = Literal["left", "right"]
+
+DEFAULT_PREPARE = 5
+DEFAULT_REST = 10
+
+
+def _empty_advice() -> Mapping[str, tuple[str, ...]]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class Symptom:
+    """Something the user can report during a hold, and what the app says and does then."""
+
+    id: str
+    label: str
+    key: str
+    action: SymptomAction
+    advice: tuple[str, ...]
+    seek_help: tuple[str, ...] = ()
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """One stretch of the library, independent of how long or how often it is held."""
+
+    id: str
+    name: str
+    area: tuple[str, ...]
+    sided: bool
+    instructions: tuple[str, ...]
+    tips: tuple[str, ...] = ()
+    cautions: tuple[str, ...] = ()
+    advice: Mapping[str, tuple[str, ...]] = field(default_factory=_empty_advice)
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Step:
+    """A stretch as a routine uses it: hold time, reps and the pauses around the holds."""
+
+    stretch: Stretch
+    hold: int
+    reps: int = 1
+    rest: int = DEFAULT_REST
+    prepare: int = DEFAULT_PREPARE
+
+
+class PauseKind(enum.Enum):
+    """What the pause before a hold is for."""
+
+    NONE = "none"
+    PREPARE = "prepare"
+    REST = "rest"
+
+
+@dataclass(frozen=True)
+class PlannedHold:
+    """One hold of a routine's timeline, with the pause that comes before it."""
+
+    index: int
+    step_index: int
+    stretch: Stretch
+    side: Side | None
+    rep: int
+    reps: int
+    hold: int
+    pause_kind: PauseKind
+    pause: int
+    side_changed: bool
+
+    @property
+    def seconds(self) -> int:
+        return self.pause + self.hold
+
+
+@dataclass(frozen=True)
+class Routine:
+    """An ordered list of steps with a name; what a session runs."""
+
+    id: str
+    name: str
+    description: str
+    steps: tuple[Step, ...]
+    source: str = ""
+
+    def holds(self) -> tuple[PlannedHold, ...]:
+        return tuple(_expand(self.steps))
+
+    @property
+    def planned_seconds(self) -> int:
+        """Prepare, holds and rests together, as a session runs them."""
+        return sum(h.seconds for h in self.holds())
+
+    @property
+    def stretch_count(self) -> int:
+        return len(self.steps)
+
+
+def _expand(steps: tuple[Step, ...]) -> Iterator[PlannedHold]:
+    """Lay the steps out hold by hold.
+
+    A sided stretch alternates sides, left first: L1 R1 L2 R2. The first hold of a step is
+    preceded by its prepare; between two holds there is exactly one pause: prepare when the
+    position changes (the other side), rest when the same position is held again.
+    """
+    index = 0
+    for step_index, step in enumerate(steps):
+        sides: tuple[Side | None, ...] = ("left", "right") if step.stretch.sided else (None,)
+        first = True
+        for rep in range(1, step.reps + 1):
+            for side in sides:
+                side_changed = not first and side is not None
+                if first or side_changed:
+                    kind, pause = PauseKind.PREPARE, step.prepare
+                else:
+                    kind, pause = PauseKind.REST, step.rest
+                if pause == 0:
+                    kind = PauseKind.NONE
+                yield PlannedHold(
+                    index=index,
+                    step_index=step_index,
+                    stretch=step.stretch,
+                    side=side,
+                    rep=rep,
+                    reps=step.reps,
+                    hold=step.hold,
+                    pause_kind=kind,
+                    pause=pause,
+                    side_changed=side_changed,
+                )
+                index += 1
+                first = False
+
+
+@dataclass(frozen=True)
+class Library:
+    """Everything loaded from all routine files together."""
+
+    stretches: Mapping[str, Stretch]
+    routines: tuple[Routine, ...]
+    symptoms: Mapping[str, Symptom]
+
+    def routine(self, routine_id: str) -> Routine | None:
+        for routine in self.routines:
+            if routine.id == routine_id:
+                return routine
+        return None
