@@ -1,4 +1,4 @@
-"""What the session engine tells its listeners (window, sounds, session log): one source of truth."""
+"""What the session engine tells its listeners (window, sounds, session log)."""
 
 from __future__ import annotations
 

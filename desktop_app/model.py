@@ -1,4 +1,4 @@
-"""The routine model: frozen, typed records of stretches, routines and symptoms, and the timeline."""
+"""The routine model: frozen, typed stretches, routines and symptoms, and their timeline."""
 
 from __future__ import annotations
 

@@ -1,0 +1,235 @@
+"""The command line: opens the window, or lists, validates and reports without one."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from desktop_app import __version__
+from desktop_app.paths import bundled_routines_file, data_dir, user_routines_dir
+from desktop_app.routines import (
+    LoadResult,
+    expand_paths,
+    format_duration,
+    load_library,
+    routine_files,
+)
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+
+def _common(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument(
+        "--routines",
+        metavar="PATH",
+        action="append",
+        default=[] if default is None else default,
+        type=Path,
+        help="a routine file or a folder of them, loaded after the bundled ones (repeatable)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=default,
+        help="where sessions, settings and your routine files live "
+        "(default: $STRETCH_TIMER_DATA_DIR, else the platform's app data folder)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # Subcommands take the common options too; SUPPRESS keeps them from resetting what was
+    # given before the subcommand's name.
+    common = argparse.ArgumentParser(add_help=False)
+    _common(common, argparse.SUPPRESS)
+    parser = argparse.ArgumentParser(
+        prog="stretch-timer",
+        description="A timer that coaches you through stretching routines.",
+    )
+    _common(parser, None)
+    parser.add_argument("--version", action="version", version=f"stretch-timer {__version__}")
+    parser.add_argument("--routine", metavar="ID", help="select this routine in the window")
+    parser.add_argument("--start", action="store_true", help="start the selected routine at once")
+    parser.add_argument(
+        "--exit-when-done",
+        action="store_true",
+        help="close the app (exit code 0) when the session finishes",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    list_parser = sub.add_parser(
+        "list", parents=[common], help="list the routines with their planned time"
+    )
+    list_parser.add_argument("--json", action="store_true", help="print JSON")
+
+    validate = sub.add_parser(
+        "validate", parents=[common], help="check routine files and report every error"
+    )
+    validate.add_argument("paths", metavar="PATH", nargs="+", type=Path)
+
+    history = sub.add_parser("history", parents=[common], help="print the session log")
+    fmt = history.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="print JSON")
+    fmt.add_argument("--csv", action="store_true", help="print the CSV export (one row per hold)")
+    history.add_argument("--since", metavar="YYYY-MM-DD", type=_parse_date, default=None)
+    return parser
+
+
+def _parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-01-31") from None
+
+
+def _load(args: argparse.Namespace, extra: Sequence[Path] = ()) -> LoadResult:
+    data = data_dir(args.data_dir)
+    files = routine_files(
+        bundled_routines_file(), user_routines_dir(data), [*args.routines, *extra]
+    )
+    return load_library(files)
+
+
+def _print_load_errors(result: LoadResult) -> None:
+    for errors in result.errors.values():
+        for error in errors:
+            print(error, file=sys.stderr)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    result = _load(args)
+    _print_load_errors(result)
+    routines = result.library.routines
+    if args.json:
+        rows = [
+            {
+                "id": r.id,
+                "name": r.name,
+                "description": r.description,
+                "steps": len(r.steps),
+                "planned_seconds": r.planned_seconds,
+                "source": r.source,
+            }
+            for r in routines
+        ]
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    if not routines:
+        print("No routines loaded.")
+        return EXIT_OK
+    id_width = max(len(r.id) for r in routines)
+    name_width = max(len(r.name) for r in routines)
+    for r in routines:
+        steps = f"{len(r.steps)} step" + ("" if len(r.steps) == 1 else "s")
+        print(
+            f"{r.id:<{id_width}}  {r.name:<{name_width}}  {steps:>8}  "
+            f"{r.planned_seconds:>5} s  ({format_duration(r.planned_seconds)})"
+        )
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    missing = [p for p in args.paths if not p.exists()]
+    for path in missing:
+        print(f"stretch-timer validate: {path}: no such file or folder", file=sys.stderr)
+    if missing:
+        return EXIT_USAGE
+    bundled = bundled_routines_file()
+    given = expand_paths(args.paths)
+    others = [p for p in given if p.resolve() != bundled.resolve()]
+    result = load_library([bundled, *others])
+    reports = {r.path: r for r in result.reports}
+    status = EXIT_OK
+    for path in given:
+        report = reports[str(bundled if path.resolve() == bundled.resolve() else path)]
+        if report.ok:
+            print(
+                f"OK {path} ({_count(report.stretches, 'stretch')}, "
+                f"{_count(report.routines, 'routine')})"
+            )
+        else:
+            status = EXIT_INVALID
+            for error in report.errors:
+                print(str(error).replace(report.path, str(path), 1))
+    return status
+
+
+def _count(n: int, word: str) -> str:
+    plural = word + ("es" if word.endswith("ch") else "s")
+    return f"{n} {word if n == 1 else plural}"
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from desktop_app import storage
+
+    store, messages = storage.open_store_readonly(data_dir(args.data_dir))
+    for message in messages:
+        print(f"stretch-timer history: {message}", file=sys.stderr)
+    if store is None:
+        if args.json:
+            print("[]")
+        return EXIT_OK if not messages else EXIT_INVALID
+    try:
+        if args.json:
+            print(json.dumps(storage.history_json(store, args.since), indent=2, ensure_ascii=False))
+        elif args.csv:
+            storage.write_history_csv(store, args.since, sys.stdout)
+        else:
+            print(storage.history_text(store, args.since), end="")
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    result = _load(args)
+    if args.routine and result.library.routine(args.routine) is None:
+        known = ", ".join(r.id for r in result.library.routines) or "none"
+        print(
+            f"stretch-timer: unknown routine '{args.routine}' (known: {known})",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    if args.start and not args.routine:
+        print("stretch-timer: --start needs --routine ID", file=sys.stderr)
+        return EXIT_USAGE
+    from desktop_app.ui.app import run_gui
+
+    return run_gui(
+        result.library,
+        result.errors,
+        data_dir(args.data_dir),
+        routine_id=args.routine,
+        start=args.start,
+        exit_when_done=args.exit_when_done,
+        argv=[sys.argv[0]],
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    commands = {"list": cmd_list, "validate": cmd_validate, "history": cmd_history}
+    try:
+        return commands.get(args.command, cmd_gui)(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception:
+        log.exception("unexpected error")
+        print(
+            "stretch-timer: something went wrong that should not have; the details are above. "
+            "Please report them.",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
