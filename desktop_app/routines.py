@@ -65,8 +65,10 @@ class RoutineError:
 class RoutineFileError(Exception):
     """A routine file that cannot be used; carries all of its errors."""
 
-    def __init__(self, errors: Sequence[RoutineError]) -> None:
+    def __init__(self, errors: Sequence[RoutineError], partial: ParsedFile | None = None) -> None:
         self.errors = tuple(errors)
+        # What could be read despite the errors, so cross-file checks can still be reported.
+        self.partial = partial
         super().__init__("\n".join(str(e) for e in self.errors))
 
 
@@ -110,6 +112,8 @@ class ParsedFile:
     stretches: dict[str, _RawStretch] = field(default_factory=dict)
     symptoms: dict[str, tuple[Symptom, _Loc]] = field(default_factory=dict)
     routines: list[_RawRoutine] = field(default_factory=list)
+    # Every step's stretch reference ("step 2 of routine 'x'", id, where), even in broken routines.
+    step_refs: list[tuple[str, str, _Loc]] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- reading nodes
@@ -402,8 +406,12 @@ def parse_routines(text: str, source: str) -> ParsedFile:
     except RecursionError:
         checker.error(root, "the file is nested too deeply to read")
     if checker.errors:
-        raise RoutineFileError(sorted(checker.errors, key=lambda e: (e.line, e.column)))
+        raise RoutineFileError(_sorted(checker.errors), partial=parsed)
     return parsed
+
+
+def _sorted(errors: Iterable[RoutineError]) -> list[RoutineError]:
+    return sorted(errors, key=lambda e: (e.line, e.column))
 
 
 def _parse_root(checker: _Checker, root: yaml.Node, parsed: ParsedFile) -> None:
@@ -563,7 +571,7 @@ def _parse_routine_list(
         return
     first_at: dict[str, _Loc] = {}
     for number, routine_node in enumerate(node.value, start=1):
-        routine = _parse_routine(checker, number, routine_node, prepare, rest)
+        routine = _parse_routine(checker, number, routine_node, parsed, (prepare, rest))
         if routine is None:
             continue
         if routine.id in first_at:
@@ -578,8 +586,13 @@ def _parse_routine_list(
 
 
 def _parse_routine(
-    checker: _Checker, number: int, node: yaml.Node, prepare: int, rest: int
+    checker: _Checker,
+    number: int,
+    node: yaml.Node,
+    parsed: ParsedFile,
+    defaults: tuple[int, int],
 ) -> _RawRoutine | None:
+    prepare, rest = defaults
     where = f"in routine {number}"
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
@@ -608,7 +621,9 @@ def _parse_routine(
             checker.error(steps_node, f"{where[3:]} has no steps: add at least one")
         else:
             for step_number, step_node in enumerate(steps_node.value, start=1):
-                step = _parse_step(checker, f"in step {step_number} of {where[3:]}", step_node)
+                step = _parse_step(
+                    checker, f"in step {step_number} of {where[3:]}", step_node, parsed
+                )
                 if step is not None:
                     steps.append(
                         _RawStep(
@@ -627,11 +642,15 @@ def _parse_routine(
     return _RawRoutine(routine_id, _loc(node), name, description, tuple(steps))
 
 
-def _parse_step(checker: _Checker, where: str, node: yaml.Node) -> _RawStep | None:
+def _parse_step(
+    checker: _Checker, where: str, node: yaml.Node, parsed: ParsedFile
+) -> _RawStep | None:
     entries = checker.mapping(node, where, STEP_KEYS, required=("stretch", "hold"))
     if entries is None:
         return None
     stretch_id = checker.text(entries.get("stretch"), f"stretch {where}")
+    if stretch_id is not None:
+        parsed.step_refs.append((where[3:], stretch_id, _loc(entries["stretch"])))
     hold = checker.duration(entries.get("hold"), f"hold {where}", -1, 1)
     reps = checker.integer(entries.get("reps"), f"reps {where}", 1, 1, 100)
     rest = checker.duration(entries.get("rest"), f"rest {where}", -1, 0)
@@ -735,6 +754,7 @@ def load_library(paths: Sequence[Path]) -> LoadResult:
             seen.add(key)
             unique.append(path)
     parsed: list[ParsedFile | None] = []
+    partials: list[ParsedFile] = []
     reports: dict[str, FileReport] = {}
     for path in unique:
         try:
@@ -742,11 +762,16 @@ def load_library(paths: Sequence[Path]) -> LoadResult:
         except RoutineFileError as exc:
             parsed.append(None)
             reports[str(path)] = FileReport(str(path), errors=exc.errors)
-    return _link(unique, parsed, reports)
+            if exc.partial is not None:
+                partials.append(exc.partial)
+    return _link(unique, parsed, reports, partials)
 
 
 def _link(
-    paths: Sequence[Path], parsed: Sequence[ParsedFile | None], reports: dict[str, FileReport]
+    paths: Sequence[Path],
+    parsed: Sequence[ParsedFile | None],
+    reports: dict[str, FileReport],
+    partials: Sequence[ParsedFile] = (),
 ) -> LoadResult:
     # Ids first: a later file that repeats an id is left out, and the error names both places.
     owners: dict[tuple[str, str], str] = {}
@@ -754,7 +779,7 @@ def _link(
     for parsed_file in parsed:
         if parsed_file is None:
             continue
-        errors = list(_duplicate_ids(parsed_file, owners))
+        errors = _sorted(_duplicate_ids(parsed_file, owners))
         if errors:
             reports[parsed_file.source] = FileReport(parsed_file.source, errors=tuple(errors))
         else:
@@ -768,7 +793,7 @@ def _link(
         symptoms = {sid: s for f in accepted for sid, (s, _) in f.symptoms.items()}
         dropped = False
         for parsed_file in list(accepted):
-            errors = list(_unresolved(parsed_file, stretches, symptoms))
+            errors = _sorted(_unresolved(parsed_file, stretches, symptoms))
             if errors:
                 reports[parsed_file.source] = FileReport(parsed_file.source, errors=tuple(errors))
                 accepted.remove(parsed_file)
@@ -785,6 +810,19 @@ def _link(
         reports[parsed_file.source] = FileReport(
             parsed_file.source, len(parsed_file.stretches), len(file_routines)
         )
+    # A file left out for its own errors still hears about its cross-file ones in the same pass.
+    for partial in partials:
+        own_stretches = {**stretches, **partial.stretches}
+        own_symptoms = {**symptoms, **{sid: s for sid, (s, _) in partial.symptoms.items()}}
+        extra = [
+            *_duplicate_ids(partial, owners),
+            *_unresolved(partial, own_stretches, own_symptoms),
+        ]
+        if extra:
+            report = reports[partial.source]
+            merged = tuple(_sorted([*report.errors, *extra]))
+            reports[partial.source] = FileReport(partial.source, errors=merged)
+
     library = Library(
         stretches=MappingProxyType({sid: raw.stretch for sid, raw in stretches.items()}),
         routines=tuple(routines),
@@ -821,16 +859,14 @@ def _duplicate_ids(
 def _unresolved(
     parsed: ParsedFile, stretches: dict[str, _RawStretch], symptoms: dict[str, Symptom]
 ) -> Iterator[RoutineError]:
-    for routine in parsed.routines:
-        for number, step in enumerate(routine.steps, start=1):
-            if step.stretch_id not in stretches:
-                yield RoutineError(
-                    parsed.source,
-                    step.loc.line,
-                    step.loc.column,
-                    f"step {number} of routine '{routine.id}' uses unknown stretch "
-                    f"'{step.stretch_id}'{_did_you_mean(step.stretch_id, stretches)}",
-                )
+    for step, stretch_id, loc in parsed.step_refs:
+        if stretch_id not in stretches:
+            yield RoutineError(
+                parsed.source,
+                loc.line,
+                loc.column,
+                f"{step} uses unknown stretch '{stretch_id}'{_did_you_mean(stretch_id, stretches)}",
+            )
     for sid, raw in parsed.stretches.items():
         for symptom_id, loc in raw.advice_locs:
             if symptom_id not in symptoms:
