@@ -1,0 +1,134 @@
+"""The command line contract: list, validate, --version and the window's options."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from desktop_app import __version__
+from desktop_app.cli import main
+from tests.conftest import BUNDLED, REPO
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "desktop_app", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"stretch-timer {__version__}"
+
+
+def test_list_json_gives_id_name_steps_and_planned_seconds(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["list", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    by_id = {row["id"]: row for row in rows}
+    assert {"hamstring-basics", "quick-check", "desk-break"} <= set(by_id)
+    for row in rows:
+        assert {"id", "name", "steps", "planned_seconds"} <= set(row)
+        assert isinstance(row["planned_seconds"], int)
+    assert by_id["desk-break"]["planned_seconds"] == 120
+
+
+def test_list_text(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert "hamstring-basics" in out
+    assert "120 s  (2 min)" in out
+
+
+def test_list_takes_user_files_from_the_data_dir_and_from_routines(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = data_dir / "routines"
+    folder.mkdir()
+    (folder / "mine.yaml").write_text(
+        textwrap.dedent(
+            """\
+            format: 1
+            routines:
+              - id: from-data-dir
+                name: From the data dir
+                steps: [{stretch: wall-calf, hold: 30s}]
+            """
+        ),
+        encoding="utf-8",
+    )
+    extra = tmp_path / "extra.yaml"
+    extra.write_text(
+        "format: 1\nroutines:\n  - {id: extra, name: Extra, steps: [{stretch: wall-calf, hold: 1m}]}\n",
+        encoding="utf-8",
+    )
+    assert main(["list", "--json", "--routines", str(extra)]) == 0
+    ids = [row["id"] for row in json.loads(capsys.readouterr().out)]
+    assert ids[-2:] == ["from-data-dir", "extra"]
+
+
+def test_list_reports_broken_files_on_stderr_and_still_lists(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("format: 1\nstretches: [\n", encoding="utf-8")
+    assert main(["list", "--routines", str(broken)]) == 0
+    captured = capsys.readouterr()
+    assert f"{broken}:3:1: YAML syntax error" in captured.err
+    assert "hamstring-basics" in captured.out
+
+
+def test_validate_ok_counts_and_exit_codes(tmp_path: Path) -> None:
+    good = tmp_path / "good.yaml"
+    good.write_text(
+        "format: 1\nroutines:\n  - {id: mine, name: Mine, steps: [{stretch: wall-calf, hold: 30}]}\n",
+        encoding="utf-8",
+    )
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "format: 1\nroutines:\n  - {id: bad, name: Bad, steps: [{stretch: wall-calf, hodl: 30}]}\n",
+        encoding="utf-8",
+    )
+    result = run("validate", str(good))
+    assert (result.returncode, result.stdout) == (0, f"OK {good} (0 stretches, 1 routine)\n")
+
+    result = run("validate", str(good), str(bad))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"OK {good} (0 stretches, 1 routine)"
+    assert (
+        f"{bad}:3:55: unknown key 'hodl' in step 1 of routine 'bad' (did you mean 'hold'?)" in lines
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_validate_the_bundled_file_is_not_loaded_twice() -> None:
+    result = run("validate", str(BUNDLED))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith(f"OK {BUNDLED} (")
+
+
+def test_validate_misuse_exits_2(tmp_path: Path) -> None:
+    assert run("validate").returncode == 2
+    missing = run("validate", str(tmp_path / "nope.yaml"))
+    assert missing.returncode == 2
+    assert "no such file" in missing.stderr
+
+
+def test_an_unknown_routine_id_is_refused_before_any_window(data_dir: Path) -> None:
+    result = run("--routine", "no-such-routine", "--start")
+    assert result.returncode == 2
+    assert "unknown routine 'no-such-routine'" in result.stderr
+    assert "Traceback" not in result.stderr
