@@ -71,7 +71,8 @@ def test_list_takes_user_files_from_the_data_dir_and_from_routines(
     )
     extra = tmp_path / "extra.yaml"
     extra.write_text(
-        "format: 1\nroutines:\n  - {id: extra, name: Extra, steps: [{stretch: wall-calf, hold: 1m}]}\n",
+        "format: 1\nroutines:\n"
+        "  - {id: extra, name: Extra, steps: [{stretch: wall-calf, hold: 1m}]}\n",
         encoding="utf-8",
     )
     assert main(["list", "--json", "--routines", str(extra)]) == 0
@@ -93,7 +94,8 @@ def test_list_reports_broken_files_on_stderr_and_still_lists(
 def test_validate_ok_counts_and_exit_codes(tmp_path: Path) -> None:
     good = tmp_path / "good.yaml"
     good.write_text(
-        "format: 1\nroutines:\n  - {id: mine, name: Mine, steps: [{stretch: wall-calf, hold: 30}]}\n",
+        "format: 1\nroutines:\n"
+        "  - {id: mine, name: Mine, steps: [{stretch: wall-calf, hold: 30}]}\n",
         encoding="utf-8",
     )
     bad = tmp_path / "bad.yaml"
