@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -33,9 +32,9 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Points the app's data directory (and QSettings) at a temporary folder."""
     path = tmp_path / "data"
     path.mkdir()
     monkeypatch.setenv("STRETCH_TIMER_DATA_DIR", str(path))
-    yield path
+    return path
