@@ -1,0 +1,113 @@
+"""Starts the GUI: QApplication, settings, the main window, and the hooks for session listeners.
+
+Wiring listeners (the session log, sounds)
+    ``run_gui(..., listeners=[recorder])`` or ``build_window(..., listeners=[recorder])``: each
+    callable is subscribed to every new :class:`~desktop_app.engine.SessionEngine` before it
+    starts, so it receives every :mod:`desktop_app.events` event of every session, in order,
+    from ``SessionStarted`` to ``SessionEnded``. The same list is
+    ``window.controller.listeners`` and may be appended to at any time (it applies from the
+    next session). For more control, connect to ``window.controller.engine_created`` (emitted
+    with the new engine, before ``start()``), or pass ``on_window`` to ``run_gui`` to reach the
+    window before the event loop starts (e.g. to connect ``window.history_requested`` or call
+    ``window.show_notice``).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QCoreApplication, QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from desktop_app.engine import Listener
+from desktop_app.model import Library
+from desktop_app.paths import APP_NAME, ORG_NAME
+from desktop_app.ui.window import MainWindow
+
+log = logging.getLogger(__name__)
+
+SETTINGS_FILE = "settings.ini"
+
+
+def settings_for(data_dir: Path) -> QSettings:
+    """The app's settings: an INI file in the data directory (so ``--data-dir`` keeps it apart)."""
+    return QSettings(str(data_dir / SETTINGS_FILE), QSettings.Format.IniFormat)
+
+
+def build_window(
+    library: Library,
+    load_errors: Mapping[str, Sequence[object]],
+    data_dir: Path | None,
+    *,
+    clock: Callable[[], float] = time.monotonic,
+    listeners: Iterable[Listener] = (),
+) -> MainWindow:
+    """The main window, not shown. Needs a QApplication; ``data_dir=None`` keeps no settings."""
+    settings = settings_for(data_dir) if data_dir is not None else None
+    return MainWindow(library, load_errors, settings=settings, clock=clock, listeners=listeners)
+
+
+def _install_excepthook(window: MainWindow) -> None:
+    """Log unexpected errors with their traceback; show the user a short message instead."""
+
+    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            QApplication.quit()
+            return
+        log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
+        try:
+            QMessageBox.warning(
+                window,
+                "Something went wrong",
+                f"Stretch Timer hit an unexpected problem ({kind.__name__}). "
+                "It has been logged; the window keeps working.",
+            )
+        except Exception:  # pragma: no cover - nothing more can be shown
+            log.exception("could not show the error message")
+
+    sys.excepthook = hook
+
+
+def run_gui(
+    library: Library,
+    load_errors: Mapping[str, Sequence[object]],
+    data_dir: Path,
+    routine_id: str | None = None,
+    start: bool = False,
+    exit_when_done: bool = False,
+    argv: list[str] | None = None,
+    *,
+    listeners: Iterable[Listener] = (),
+    on_window: Callable[[MainWindow], None] | None = None,
+) -> int:
+    """Open the window and run the event loop; returns the exit code.
+
+    ``routine_id`` selects that routine in the picker (the caller has checked it exists);
+    ``start`` begins it at once; ``exit_when_done`` quits with exit code 0 when the session ends.
+    """
+    QCoreApplication.setOrganizationName(ORG_NAME)
+    QCoreApplication.setApplicationName(APP_NAME)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
+    data_dir.mkdir(parents=True, exist_ok=True)
+    window = build_window(library, load_errors, data_dir, listeners=listeners)
+    _install_excepthook(window)
+    if routine_id is not None and not window.select_routine(routine_id):
+        log.warning("no routine %r to select", routine_id)
+    if exit_when_done:
+        # Queued on the window, so the summary is drawn and listeners are done first.
+        window.session_finished.connect(
+            lambda _event: QTimer.singleShot(0, window, lambda: app.exit(0))
+        )
+    if on_window is not None:
+        on_window(window)
+    window.show()
+    if start:
+        window.start_selected()
+    return app.exec()

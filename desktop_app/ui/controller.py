@@ -1,0 +1,163 @@
+"""The one place Qt meets the session engine: a precise timer ticks it, snapshots go out."""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable, Iterable
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+
+from desktop_app.engine import Listener, SessionEngine, Snapshot
+from desktop_app.events import Event, HoldEnded, SessionEnded, SymptomReported
+from desktop_app.model import Routine, Symptom
+from desktop_app.ui.text import SessionSummary
+
+log = logging.getLogger(__name__)
+
+FRAME_INTERVAL = 0.1
+"""Seconds between redraws while a phase runs (the ring empties smoothly at this rate)."""
+
+
+class SessionController(QObject):
+    """Creates a :class:`SessionEngine` per session, ticks it and tells the window what to draw.
+
+    Listeners
+        Every callable in :attr:`listeners` is subscribed to each new engine before it starts,
+        so it sees every event of every session from ``SessionStarted`` on (the session log
+        recorder goes here). :attr:`engine_created` is emitted with the new engine at the same
+        moment, for listeners that prefer to subscribe themselves.
+
+    Timing
+        The timer is a parented single-shot ``Qt.PreciseTimer``, re-armed after each tick for
+        the next redraw or the next second boundary, whichever comes first, so a phase's end is
+        noticed within a millisecond or two while the ring redraws at most every 100 ms. When
+        paused or idle the timer does not run at all. The timer only asks the engine to catch
+        up with its clock; it never counts time itself.
+    """
+
+    engine_created = Signal(object)
+    """A new SessionEngine, subscribed to :attr:`listeners` and about to start."""
+    event_emitted = Signal(object)
+    """Every engine Event, as it happens."""
+    updated = Signal(object)
+    """A fresh Snapshot after every tick and every operation."""
+    session_ended = Signal(object)
+    """The SessionEnded event, after the final snapshot was published."""
+
+    def __init__(
+        self,
+        parent: QObject,
+        clock: Callable[[], float] = time.monotonic,
+        listeners: Iterable[Listener] = (),
+        frame_interval: float = FRAME_INTERVAL,
+    ) -> None:
+        super().__init__(parent)
+        self.clock = clock
+        self.listeners: list[Listener] = list(listeners)
+        self.frame_interval = frame_interval
+        self.engine: SessionEngine | None = None
+        self.summary: SessionSummary | None = None
+        self._started_at = 0.0
+        self._ended: SessionEnded | None = None
+        self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.refresh)
+
+    # ------------------------------------------------------------------ session
+
+    def start(self, routine: Routine) -> SessionEngine:
+        """Begin a new session of ``routine`` (a running one is stopped first)."""
+        if self.engine is not None and self.active:
+            self.engine.stop()
+        engine = SessionEngine(routine, clock=self.clock)
+        self.engine = engine
+        self.summary = SessionSummary(routine)
+        self._ended = None
+        engine.subscribe(self._on_event)
+        for listener in self.listeners:
+            engine.subscribe(listener)
+        self.engine_created.emit(engine)
+        self._started_at = self.clock()
+        engine.start()
+        self.refresh()
+        return engine
+
+    @property
+    def active(self) -> bool:
+        """A session is running or paused (not idle, not ended)."""
+        if self.engine is None:
+            return False
+        snap = self.engine.snapshot()
+        return snap.running or snap.paused
+
+    def snapshot(self) -> Snapshot | None:
+        return self.engine.snapshot() if self.engine is not None else None
+
+    # ------------------------------------------------------------------ operations
+
+    def _do(self, operation: Callable[[SessionEngine], bool]) -> bool:
+        if self.engine is None:
+            return False
+        changed = operation(self.engine)
+        self.refresh()
+        return changed
+
+    def pause(self) -> bool:
+        return self._do(SessionEngine.pause)
+
+    def resume(self) -> bool:
+        return self._do(SessionEngine.resume)
+
+    def toggle_pause(self) -> bool:
+        return self._do(SessionEngine.toggle_pause)
+
+    def skip(self) -> bool:
+        return self._do(SessionEngine.skip)
+
+    def back(self) -> bool:
+        return self._do(SessionEngine.back)
+
+    def stop(self) -> bool:
+        return self._do(SessionEngine.stop)
+
+    def report_symptom(self, symptom: Symptom) -> bool:
+        return self._do(lambda engine: engine.report_symptom(symptom))
+
+    def shutdown(self) -> None:
+        """Stop the timer (the window calls this when it closes)."""
+        self._timer.stop()
+
+    # ------------------------------------------------------------------ ticking
+
+    def refresh(self) -> None:
+        """Let the engine catch up with the clock, publish the snapshot, re-arm the timer."""
+        if self.engine is None:
+            return
+        self.engine.tick()
+        snap = self.engine.snapshot()
+        self.updated.emit(snap)
+        if snap.running and snap.until_next_second is not None:
+            delay = min(self.frame_interval, snap.until_next_second)
+            # One millisecond past the boundary, so the tick lands after it, not just before.
+            self._timer.start(max(1, math.ceil(delay * 1000) + 1))
+        else:
+            self._timer.stop()
+        ended, self._ended = self._ended, None
+        if ended is not None:
+            self.session_ended.emit(ended)
+
+    def _on_event(self, event: Event) -> None:
+        summary = self.summary
+        if summary is not None:
+            if isinstance(event, HoldEnded):
+                summary.add_hold(event)
+            elif isinstance(event, SymptomReported):
+                summary.add_symptom(event)
+            elif isinstance(event, SessionEnded):
+                summary.ended = event
+                summary.elapsed = self.clock() - self._started_at
+                self._ended = event
+        self.event_emitted.emit(event)

@@ -1,0 +1,649 @@
+"""The main window: routine picker, session page and summary, with menus and keyboard shortcuts."""
+
+from __future__ import annotations
+
+import html
+import logging
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.engine import Listener, Snapshot
+from desktop_app.events import Event, Phase, SessionEnded, SymptomReported
+from desktop_app.model import Library, Routine, Symptom
+from desktop_app.ui.controller import SessionController
+from desktop_app.ui.countdown import CountdownWidget
+from desktop_app.ui.text import (
+    Advice,
+    describe,
+    describe_summary,
+    duration_text,
+    routine_summary,
+    symptom_advice,
+)
+
+log = logging.getLogger(__name__)
+
+SETTINGS_GEOMETRY = "window/geometry"
+SETTINGS_LAST_ROUTINE = "session/last_routine"
+
+# Ring colours for the pauses; the hold uses the palette's highlight. Both read on light and
+# dark backgrounds, and nothing else in the window is a fixed colour.
+PREPARE_ACCENT = QColor("#d9822b")
+REST_ACCENT = QColor("#3f9b6e")
+WARNING_ACCENT = "#c0392b"
+
+
+def scaled_font(widget: QWidget, factor: float, *, bold: bool = False) -> QFont:
+    """The widget's font (so the system font size) scaled by ``factor``."""
+    font = QFont(widget.font())
+    size = font.pointSizeF()
+    if size > 0:
+        font.setPointSizeF(size * factor)
+    else:
+        font.setPixelSize(max(1, round(font.pixelSize() * factor)))
+    if bold:
+        font.setWeight(QFont.Weight.DemiBold)
+    return font
+
+
+def bullet_html(items: Sequence[str], *, numbered: bool = False) -> str:
+    tag = "ol" if numbered else "ul"
+    rows = "".join(f"<li>{html.escape(item)}</li>" for item in items)
+    return f"<{tag} style='margin-left:-12px'>{rows}</{tag}>"
+
+
+def wrapped_label(
+    parent: QWidget, text: str = "", factor: float = 1.0, *, bold: bool = False
+) -> QLabel:
+    label = QLabel(text, parent)
+    label.setWordWrap(True)
+    label.setFont(scaled_font(label, factor, bold=bold))
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+    return label
+
+
+# ---------------------------------------------------------------------- picker
+
+
+class PickerPage(QWidget):
+    """The loaded routines, their details, a start button, and the files that failed to load."""
+
+    start_requested = Signal(object)
+
+    def __init__(
+        self, parent: QWidget, library: Library, load_errors: Mapping[str, Sequence[object]]
+    ) -> None:
+        super().__init__(parent)
+        self.library = library
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        title = wrapped_label(self, "Choose a routine", 1.8, bold=True)
+        layout.addWidget(title)
+
+        body = QHBoxLayout()
+        layout.addLayout(body, 1)
+        self.routine_list = QListWidget(self)
+        self.routine_list.setFont(scaled_font(self.routine_list, 1.15))
+        self.routine_list.setSpacing(4)
+        self.routine_list.setAccessibleName("Routines")
+        for routine in library.routines:
+            item = QListWidgetItem(f"{routine.name}\n{routine_summary(routine)}")
+            item.setData(Qt.ItemDataRole.UserRole, routine.id)
+            self.routine_list.addItem(item)
+        body.addWidget(self.routine_list, 2)
+
+        details = QVBoxLayout()
+        body.addLayout(details, 3)
+        self.name_label = wrapped_label(self, "", 1.5, bold=True)
+        self.description_label = wrapped_label(self, "", 1.05)
+        self.stretches_label = wrapped_label(self, "", 1.0)
+        self.stretches_label.setTextFormat(Qt.TextFormat.RichText)
+        details.addWidget(self.name_label)
+        details.addWidget(self.description_label)
+        details.addWidget(self.stretches_label)
+        details.addStretch(1)
+        self.start_button = QPushButton("Start  (Enter)", self)
+        self.start_button.setFont(scaled_font(self.start_button, 1.3, bold=True))
+        self.start_button.setMinimumHeight(48)
+        self.start_button.setDefault(True)
+        self.start_button.clicked.connect(self.start_selected)
+        details.addWidget(self.start_button)
+
+        if not library.routines:
+            self.name_label.setText("No routines loaded")
+            self.start_button.setEnabled(False)
+
+        self.errors_box = QFrame(self)
+        errors_layout = QVBoxLayout(self.errors_box)
+        errors_layout.setContentsMargins(0, 8, 0, 0)
+        count = len(load_errors)
+        heading = (
+            "1 file could not be loaded" if count == 1 else f"{count} files could not be loaded"
+        )
+        self.errors_title = wrapped_label(self.errors_box, f"{heading} (left out):", 1.0, bold=True)
+        errors_layout.addWidget(self.errors_title)
+        self.errors_text = QPlainTextEdit(self.errors_box)
+        self.errors_text.setReadOnly(True)
+        self.errors_text.setMaximumHeight(120)
+        self.errors_text.setPlainText(
+            "\n".join(str(err) for errors in load_errors.values() for err in errors)
+        )
+        errors_layout.addWidget(self.errors_text)
+        self.errors_box.setVisible(bool(load_errors))
+        layout.addWidget(self.errors_box)
+
+        self.routine_list.currentItemChanged.connect(self._show_details)
+        self.routine_list.itemActivated.connect(self.start_selected)
+        if library.routines:
+            self.routine_list.setCurrentRow(0)
+
+    def selected_routine(self) -> Routine | None:
+        item = self.routine_list.currentItem()
+        if item is None:
+            return None
+        return self.library.routine(str(item.data(Qt.ItemDataRole.UserRole)))
+
+    def select(self, routine_id: str) -> bool:
+        for row in range(self.routine_list.count()):
+            if self.routine_list.item(row).data(Qt.ItemDataRole.UserRole) == routine_id:
+                self.routine_list.setCurrentRow(row)
+                return True
+        return False
+
+    def _show_details(self, *_args: object) -> None:
+        routine = self.selected_routine()
+        if routine is None:
+            return
+        self.name_label.setText(routine.name)
+        self.description_label.setText(routine.description)
+        rows = []
+        for step in routine.steps:
+            sides = ", each side" if step.stretch.sided else ""
+            reps = f"{step.reps} × " if step.reps > 1 else ""
+            rows.append(f"{step.stretch.name} — {reps}{duration_text(step.hold)}{sides}")
+        self.stretches_label.setText(
+            bullet_html(rows, numbered=True)
+            + f"<p>Total: {html.escape(duration_text(routine.planned_seconds))}</p>"
+        )
+
+    def start_selected(self) -> None:
+        routine = self.selected_routine()
+        if routine is not None:
+            self.start_requested.emit(routine)
+
+
+# ---------------------------------------------------------------------- session
+
+
+class SessionPage(QWidget):
+    """What the person on the floor looks at: name, phase, side, the countdown, tips, controls."""
+
+    def __init__(self, parent: QWidget, symptoms: Iterable[Symptom]) -> None:
+        super().__init__(parent)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(20, 12, 20, 12)
+
+        header = QGridLayout()
+        self.stretch_label = wrapped_label(self, "", 2.0, bold=True)
+        self.progress_label = wrapped_label(self, "", 1.1)
+        self.progress_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.phase_label = wrapped_label(self, "", 1.7, bold=True)
+        self.side_label = wrapped_label(self, "", 1.5)
+        header.addWidget(self.stretch_label, 0, 0)
+        header.addWidget(self.progress_label, 0, 1)
+        header.addWidget(self.phase_label, 1, 0)
+        header.addWidget(self.side_label, 2, 0)
+        header.setColumnStretch(0, 3)
+        header.setColumnStretch(1, 1)
+        outer.addLayout(header)
+
+        middle = QHBoxLayout()
+        outer.addLayout(middle, 1)
+        left = QVBoxLayout()
+        middle.addLayout(left, 5)
+        self.countdown = CountdownWidget(self)
+        left.addWidget(self.countdown, 1)
+        self.next_label = wrapped_label(self, "", 1.2)
+        self.next_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        left.addWidget(self.next_label)
+
+        self.side_scroll = QScrollArea(self)
+        self.side_scroll.setWidgetResizable(True)
+        self.side_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.side_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        side_panel = QWidget(self.side_scroll)
+        side_layout = QVBoxLayout(side_panel)
+        side_layout.setContentsMargins(8, 0, 8, 0)
+
+        self.halted_box = QFrame(side_panel)
+        self.halted_box.setObjectName("haltedBox")
+        halted_layout = QVBoxLayout(self.halted_box)
+        self.halted_label = wrapped_label(self.halted_box, "", 1.15, bold=True)
+        halted_layout.addWidget(self.halted_label)
+        self.continue_button = self._button(
+            "Continue with the next stretch  (Space)", self.halted_box
+        )
+        self.end_button = self._button("End session  (Esc)", self.halted_box)
+        row = QHBoxLayout()
+        row.addWidget(self.continue_button)
+        row.addWidget(self.end_button)
+        halted_layout.addLayout(row)
+        self.halted_box.hide()
+        side_layout.addWidget(self.halted_box)
+
+        self.advice_box = QFrame(side_panel)
+        self.advice_box.setObjectName("adviceBox")
+        self.advice_box.setStyleSheet(
+            f"#adviceBox {{ border: 2px solid {WARNING_ACCENT}; border-radius: 8px;"
+            " background: palette(alternate-base); }"
+        )
+        advice_layout = QVBoxLayout(self.advice_box)
+        self.advice_title = wrapped_label(self.advice_box, "", 1.3, bold=True)
+        self.advice_label = wrapped_label(self.advice_box, "", 1.05)
+        self.advice_label.setTextFormat(Qt.TextFormat.RichText)
+        self.dismiss_button = self._button("Got it", self.advice_box)
+        self.dismiss_button.clicked.connect(self.advice_box.hide)
+        advice_layout.addWidget(self.advice_title)
+        advice_layout.addWidget(self.advice_label)
+        advice_layout.addWidget(self.dismiss_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.advice_box.hide()
+        side_layout.addWidget(self.advice_box)
+
+        self.cautions_label = wrapped_label(side_panel, "", 1.05)
+        self.cautions_label.setTextFormat(Qt.TextFormat.RichText)
+        self.instructions_label = wrapped_label(side_panel, "", 1.05)
+        self.instructions_label.setTextFormat(Qt.TextFormat.RichText)
+        self.tips_label = wrapped_label(side_panel, "", 1.0)
+        self.tips_label.setTextFormat(Qt.TextFormat.RichText)
+        side_layout.addWidget(self.cautions_label)
+        side_layout.addWidget(self.instructions_label)
+        side_layout.addWidget(self.tips_label)
+        side_layout.addStretch(1)
+        self.side_scroll.setWidget(side_panel)
+        middle.addWidget(self.side_scroll, 4)
+
+        controls = QHBoxLayout()
+        self.pause_button = self._button("Pause  (Space)", self)
+        self.back_button = self._button("Back  (←)", self)
+        self.skip_button = self._button("Skip  (→)", self)
+        self.stop_button = self._button("Stop  (Esc)", self)
+        for button in (self.pause_button, self.back_button, self.skip_button, self.stop_button):
+            controls.addWidget(button)
+        outer.addLayout(controls)
+
+        symptom_row = QHBoxLayout()
+        report = wrapped_label(self, "Tell me if you feel:", 1.0)
+        report.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
+        symptom_row.addWidget(report)
+        self.symptom_buttons: dict[str, QPushButton] = {}
+        for symptom in symptoms:
+            button = self._button(f"{symptom.label}  ({symptom.key.upper()})", self)
+            button.setToolTip(f"Report {symptom.label.lower()} (key {symptom.key.upper()})")
+            self.symptom_buttons[symptom.id] = button
+            symptom_row.addWidget(button)
+        symptom_row.addStretch(1)
+        outer.addLayout(symptom_row)
+
+    def _button(self, text: str, parent: QWidget) -> QPushButton:
+        button = QPushButton(text, parent)
+        # Keys belong to the window's shortcuts: no button may swallow Space or the arrows.
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.setFont(scaled_font(button, 1.1))
+        button.setMinimumHeight(40)
+        return button
+
+    def show_snapshot(self, snapshot: Snapshot, accent: QColor | None) -> None:
+        view = describe(snapshot)
+        self.stretch_label.setText(view.stretch_name)
+        self.phase_label.setText(view.phase_text)
+        self.side_label.setText(view.side_text)
+        self.side_label.setVisible(bool(view.side_text))
+        self.progress_label.setText(view.progress_text)
+        self.next_label.setText(view.next_text)
+        self.countdown.set_state(
+            view.countdown_text,
+            view.countdown_caption,
+            view.fraction_left,
+            accent,
+            dimmed=view.paused,
+        )
+        self.pause_button.setText(f"{view.pause_label}  (Space)")
+        self.instructions_label.setText(
+            "<b>How to do it</b>" + bullet_html(view.instructions, numbered=True)
+            if view.instructions
+            else ""
+        )
+        self.tips_label.setText("<b>Tips</b>" + bullet_html(view.tips) if view.tips else "")
+        self.tips_label.setVisible(bool(view.tips))
+        self.cautions_label.setText(
+            "<b>Before you start</b>" + bullet_html(view.cautions) if view.cautions else ""
+        )
+        self.cautions_label.setVisible(bool(view.cautions))
+        self.halted_label.setText(view.halted_text)
+        self.halted_box.setVisible(bool(view.halted_text))
+        for button in (self.pause_button, self.back_button, self.skip_button):
+            button.setVisible(not view.halted_text)
+
+    def show_advice(self, advice: Advice) -> None:
+        self.advice_title.setText(advice.title)
+        parts = [f"<p>{html.escape(advice.lead)}</p>"]
+        for section in advice.sections:
+            title = html.escape(section.title)
+            if section.warning:
+                title = f"<span style='color:{WARNING_ACCENT}'>{title}</span>"
+            parts.append(f"<b>{title}</b>{bullet_html(section.items)}")
+        self.advice_label.setText("".join(parts))
+        self.advice_box.show()
+        self.side_scroll.ensureWidgetVisible(self.advice_box)
+        self.side_scroll.verticalScrollBar().setValue(0)
+
+    def clear_advice(self) -> None:
+        self.advice_box.hide()
+
+
+# ---------------------------------------------------------------------- summary
+
+
+class SummaryPage(QWidget):
+    """What was done, how long it took, which symptoms were reported."""
+
+    done_requested = Signal()
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 24, 32, 24)
+        self.title_label = wrapped_label(self, "", 2.0, bold=True)
+        self.routine_label = wrapped_label(self, "", 1.4)
+        self.totals_label = wrapped_label(self, "", 1.2)
+        self.details_label = wrapped_label(self, "", 1.1)
+        self.details_label.setTextFormat(Qt.TextFormat.RichText)
+        for label in (self.title_label, self.routine_label, self.totals_label, self.details_label):
+            layout.addWidget(label)
+        layout.addStretch(1)
+        self.done_button = QPushButton("Back to routines  (Enter)", self)
+        self.done_button.setFont(scaled_font(self.done_button, 1.2, bold=True))
+        self.done_button.setMinimumHeight(44)
+        self.done_button.clicked.connect(self.done_requested)
+        layout.addWidget(self.done_button, 0, Qt.AlignmentFlag.AlignRight)
+
+    def show_summary(self, controller: SessionController) -> None:
+        if controller.summary is None:
+            return
+        view = describe_summary(controller.summary)
+        self.title_label.setText(view.title)
+        self.routine_label.setText(view.routine_name)
+        self.totals_label.setText(view.totals)
+        parts = [bullet_html(view.lines)]
+        if view.symptoms:
+            parts.append("<b>Symptoms you reported</b>" + bullet_html(view.symptoms))
+        else:
+            parts.append("<p>No symptoms reported.</p>")
+        self.details_label.setText("".join(parts))
+
+
+# ---------------------------------------------------------------------- window
+
+
+class MainWindow(QMainWindow):
+    """The app's one window.
+
+    Signals
+        ``history_requested``: View > History… (Ctrl+H) was chosen.
+        ``session_finished``: a session ended; carries its ``SessionEnded`` event.
+
+    The :attr:`controller` (a :class:`SessionController`) owns the engines; subscribe session
+    listeners through ``controller.listeners`` or ``controller.engine_created``.
+    """
+
+    history_requested = Signal()
+    session_finished = Signal(object)
+
+    def __init__(
+        self,
+        library: Library,
+        load_errors: Mapping[str, Sequence[object]] | None = None,
+        settings: QSettings | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        listeners: Iterable[Listener] = (),
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle("Stretch Timer")
+        self.setMinimumSize(800, 600)
+        self.library = library
+        self.settings = settings
+        if settings is not None:
+            settings.setParent(self)
+        self.controller = SessionController(self, clock=clock, listeners=listeners)
+        self.controller.updated.connect(self._on_snapshot)
+        self.controller.event_emitted.connect(self._on_event)
+        self.controller.session_ended.connect(self._on_session_ended)
+
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.notice = QLabel(central)
+        self.notice.setWordWrap(True)
+        self.notice.setObjectName("notice")
+        self.notice.setStyleSheet(
+            "#notice { padding: 6px 12px; background: palette(tool-tip-base);"
+            " color: palette(tool-tip-text); border-bottom: 1px solid palette(mid); }"
+        )
+        self.notice.hide()
+        layout.addWidget(self.notice)
+        self.stack = QStackedWidget(central)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.symptoms: tuple[Symptom, ...] = tuple(library.symptoms.values())
+        self.picker = PickerPage(self.stack, library, load_errors or {})
+        self.session_page = SessionPage(self.stack, self.symptoms)
+        self.summary_page = SummaryPage(self.stack)
+        for page in (self.picker, self.session_page, self.summary_page):
+            self.stack.addWidget(page)
+        self.picker.start_requested.connect(self.start_routine)
+        self.summary_page.done_requested.connect(self.show_picker)
+        self._connect_session_buttons()
+        self._build_menus()
+        self._build_shortcuts()
+        self._restore_settings()
+        self.show_picker()
+
+    # ------------------------------------------------------------------ building
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        view_menu = self.menuBar().addMenu("&View")
+        history_action = QAction("&History…", self)
+        history_action.setShortcut(QKeySequence("Ctrl+H"))
+        history_action.triggered.connect(self.history_requested)
+        view_menu.addAction(history_action)
+        self.quit_action = quit_action
+        self.history_action = history_action
+
+    def _shortcut(
+        self, key: str | QKeySequence.StandardKey | Qt.Key, slot: Callable[[], object]
+    ) -> QShortcut:
+        sequence = QKeySequence(key)
+        shortcut = QShortcut(sequence, self)
+        shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        shortcut.activated.connect(slot)
+        return shortcut
+
+    def _build_shortcuts(self) -> None:
+        controller = self.controller
+        self._session_shortcuts = [
+            self._shortcut(Qt.Key.Key_Space, controller.toggle_pause),
+            self._shortcut(Qt.Key.Key_Right, controller.skip),
+            self._shortcut(Qt.Key.Key_Left, controller.back),
+            self._shortcut(Qt.Key.Key_Escape, self.request_stop),
+        ]
+        for symptom in self.symptoms:
+            self._session_shortcuts.append(
+                self._shortcut(symptom.key.upper(), self._reporter(symptom))
+            )
+        self._picker_shortcuts = [
+            self._shortcut(Qt.Key.Key_Return, self.picker.start_selected),
+            self._shortcut(Qt.Key.Key_Enter, self.picker.start_selected),
+        ]
+        self._summary_shortcuts = [
+            self._shortcut(Qt.Key.Key_Return, self.show_picker),
+            self._shortcut(Qt.Key.Key_Enter, self.show_picker),
+            self._shortcut(Qt.Key.Key_Escape, self.show_picker),
+        ]
+
+    def _reporter(self, symptom: Symptom) -> Callable[[], None]:
+        def report() -> None:
+            self.controller.report_symptom(symptom)
+
+        return report
+
+    def _connect_session_buttons(self) -> None:
+        page = self.session_page
+        page.pause_button.clicked.connect(self.controller.toggle_pause)
+        page.back_button.clicked.connect(self.controller.back)
+        page.skip_button.clicked.connect(self.controller.skip)
+        page.stop_button.clicked.connect(self.request_stop)
+        page.continue_button.clicked.connect(self.controller.resume)
+        page.end_button.clicked.connect(self.request_stop)
+        for symptom in self.symptoms:
+            page.symptom_buttons[symptom.id].clicked.connect(self._reporter(symptom))
+
+    def _show_page(self, page: QWidget) -> None:
+        self.stack.setCurrentWidget(page)
+        for shortcuts, owner in (
+            (self._session_shortcuts, self.session_page),
+            (self._picker_shortcuts, self.picker),
+            (self._summary_shortcuts, self.summary_page),
+        ):
+            for shortcut in shortcuts:
+                shortcut.setEnabled(owner is page)
+
+    # ------------------------------------------------------------------ public API
+
+    def show_picker(self) -> None:
+        self._show_page(self.picker)
+        self.picker.routine_list.setFocus()
+
+    def select_routine(self, routine_id: str) -> bool:
+        """Select a routine in the picker; False if there is no such routine."""
+        return self.picker.select(routine_id)
+
+    def start_selected(self) -> bool:
+        routine = self.picker.selected_routine()
+        if routine is None:
+            return False
+        self.start_routine(routine)
+        return True
+
+    def start_routine(self, routine: Routine) -> None:
+        self.session_page.clear_advice()
+        self._current_step = -1
+        self._show_page(self.session_page)
+        if self.settings is not None:
+            self.settings.setValue(SETTINGS_LAST_ROUTINE, routine.id)
+        self.controller.start(routine)
+
+    def show_notice(self, text: str) -> None:
+        """Show a one-line notice (e.g. a storage warning) above the pages; empty text hides it."""
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
+
+    def request_stop(self) -> None:
+        """Esc / Stop: ask first, then end the session."""
+        if self.controller.active and self.confirm_stop():
+            self.controller.stop()
+
+    def confirm_stop(self) -> bool:
+        """Ask whether to end the running session. Tests replace this method."""
+        answer = QMessageBox.question(
+            self,
+            "End the session?",
+            "End this session now? What you have done so far is kept in the summary.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    # ------------------------------------------------------------------ engine to screen
+
+    _current_step = -1
+
+    def _on_snapshot(self, snapshot: Snapshot) -> None:
+        if snapshot.hold is None:
+            return
+        if snapshot.hold.step_index != self._current_step:
+            # A new stretch: the previous one's symptom advice no longer applies.
+            if self._current_step >= 0 and snapshot.halted_by is None:
+                self.session_page.clear_advice()
+            self._current_step = snapshot.hold.step_index
+        accent = None
+        if snapshot.phase is Phase.PREPARING:
+            accent = PREPARE_ACCENT
+        elif snapshot.phase is Phase.RESTING:
+            accent = REST_ACCENT
+        self.session_page.show_snapshot(snapshot, accent)
+
+    def _on_event(self, event: Event) -> None:
+        if isinstance(event, SymptomReported):
+            self.session_page.show_advice(symptom_advice(event))
+            if event.symptom.action == "stop" and event.hold is not None:
+                # Keep the advice on screen when the engine moves on to the next stretch.
+                self._current_step = event.hold.step_index + 1
+
+    def _on_session_ended(self, event: SessionEnded) -> None:
+        self.summary_page.show_summary(self.controller)
+        self._show_page(self.summary_page)
+        self.summary_page.done_button.setFocus()
+        self.session_finished.emit(event)
+
+    # ------------------------------------------------------------------ settings
+
+    def _restore_settings(self) -> None:
+        if self.settings is None:
+            return
+        geometry = self.settings.value(SETTINGS_GEOMETRY)
+        if isinstance(geometry, QByteArray | bytes):
+            self.restoreGeometry(QByteArray(geometry))
+        else:
+            self.resize(1000, 700)
+        last = self.settings.value(SETTINGS_LAST_ROUTINE)
+        if isinstance(last, str):
+            self.picker.select(last)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.controller.active:
+            if not self.confirm_stop():
+                event.ignore()
+                return
+            self.controller.stop()
+        self.controller.shutdown()
+        if self.settings is not None:
+            self.settings.setValue(SETTINGS_GEOMETRY, self.saveGeometry())
+            self.settings.sync()
+        super().closeEvent(event)

@@ -1,0 +1,375 @@
+"""The main window driven with keys and clicks on a fake clock: what the person sees."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from desktop_app.events import SessionEnded, State
+from desktop_app.ui.window import MainWindow
+from tests.conftest import FakeClock
+from tests.ui.conftest import BASICS, FakeError, WindowFactory
+
+
+def advance(window: MainWindow, clock: FakeClock, seconds: float) -> None:
+    """Move the fake clock and let the controller tick, as its timer would."""
+    clock.advance(seconds)
+    window.controller.refresh()
+
+
+def key(qtbot: QtBot, window: MainWindow, k: Qt.Key) -> None:
+    qtbot.keyClick(window, k)
+
+
+def shown(window: MainWindow) -> dict[str, str]:
+    page = window.session_page
+    return {
+        "name": page.stretch_label.text(),
+        "phase": page.phase_label.text(),
+        "side": page.side_label.text(),
+        "count": page.countdown.text,
+        "next": page.next_label.text(),
+        "progress": page.progress_label.text(),
+    }
+
+
+def start_basics(qtbot: QtBot, window: MainWindow) -> None:
+    assert window.select_routine("basics")
+    key(qtbot, window, Qt.Key.Key_Return)
+    assert window.stack.currentWidget() is window.session_page
+
+
+# ------------------------------------------------------------------ picker
+
+
+def test_picker_lists_routines_with_counts_and_time(window: MainWindow) -> None:
+    items = [window.picker.routine_list.item(i).text() for i in range(2)]
+    assert items[0] == "Hamstring basics\n2 stretches · 3 min 55 s"
+    assert items[1].startswith("Long hold\n1 stretch")
+    assert window.picker.name_label.text() == "Hamstring basics"
+    assert "Towel hamstring stretch — 3 × 30 s, each side" in window.picker.stretches_label.text()
+    assert window.picker.errors_box.isHidden()
+
+
+def test_picker_lists_files_that_failed_to_load(make_window: WindowFactory) -> None:
+    errors = {"bad.yaml": [FakeError("bad.yaml:14:9: unknown key 'hodl' (did you mean 'hold'?)")]}
+    window = make_window(load_errors=errors)
+    assert window.picker.errors_box.isVisible()
+    assert "1 file could not be loaded" in window.picker.errors_title.text()
+    assert "bad.yaml:14:9: unknown key 'hodl'" in window.picker.errors_text.toPlainText()
+
+
+def test_start_button_click_starts_the_selected_routine(qtbot: QtBot, window: MainWindow) -> None:
+    window.select_routine("long")
+    qtbot.mouseClick(window.picker.start_button, Qt.MouseButton.LeftButton)
+    assert shown(window)["name"] == "Seated hamstring stretch"
+
+
+# ------------------------------------------------------------------ session display
+
+
+def test_session_shows_phase_side_countdown_and_next(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock
+) -> None:
+    start_basics(qtbot, window)
+    assert shown(window) == {
+        "name": "Towel hamstring stretch",
+        "phase": "Get into position",
+        "side": "Left leg, rep 1 of 3",
+        "count": "5",
+        "next": "Then: hold for 30 s",
+        "progress": "Stretch 1 of 2 · 3:55 left",
+    }
+    assert "Never bounce." in window.session_page.cautions_label.text()
+    assert "Loop the towel" in window.session_page.instructions_label.text()
+
+    advance(window, clock, 5)
+    view = shown(window)
+    assert (view["phase"], view["count"]) == ("Hold", "30")
+    assert view["next"] == "Next: Towel hamstring stretch, right leg · 30 s"
+    assert window.session_page.cautions_label.isHidden()
+    assert "Keep your back flat." in window.session_page.tips_label.text()
+
+    advance(window, clock, 10.5)
+    assert shown(window)["count"] == "20"
+    assert window.session_page.countdown.fraction == pytest.approx(19.5 / 30)
+
+    advance(window, clock, 19.5)
+    view = shown(window)
+    assert (view["phase"], view["side"], view["count"]) == (
+        "Switch to the right side",
+        "Right leg, rep 1 of 3",
+        "5",
+    )
+    advance(window, clock, 5 + 30)
+    assert (shown(window)["phase"], shown(window)["side"]) == (
+        "Switch to the left side",
+        "Left leg, rep 2 of 3",
+    )
+
+
+def test_countdown_uses_minutes_from_one_minute_up(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock
+) -> None:
+    window.select_routine("long")
+    key(qtbot, window, Qt.Key.Key_Enter)
+    view = shown(window)
+    assert (view["phase"], view["count"], view["side"]) == ("Hold", "1:30", "Rep 1 of 2")
+    assert view["next"] == "Next: rest, then rep 2 · 1 min 30 s"
+    advance(window, clock, 29.2)
+    assert shown(window)["count"] == "1:01"
+    advance(window, clock, 0.8)
+    assert shown(window)["count"] == "1:00"
+    advance(window, clock, 0.5)
+    assert shown(window)["count"] == "1:00"  # 59.5 s left reads as 60 s
+    advance(window, clock, 0.5)
+    assert shown(window)["count"] == "59"
+    advance(window, clock, 59 + 10)
+    view = shown(window)
+    assert (view["count"], view["next"]) == ("1:30", "Last hold of the routine")
+
+
+# ------------------------------------------------------------------ controls
+
+
+def test_space_pauses_and_resumes(qtbot: QtBot, window: MainWindow, clock: FakeClock) -> None:
+    start_basics(qtbot, window)
+    advance(window, clock, 8)
+    key(qtbot, window, Qt.Key.Key_Space)
+    assert shown(window)["phase"] == "Paused · Hold"
+    assert window.session_page.pause_button.text() == "Resume  (Space)"
+    advance(window, clock, 500)
+    assert shown(window)["count"] == "27"
+    key(qtbot, window, Qt.Key.Key_Space)
+    assert shown(window)["phase"] == "Hold"
+    assert window.session_page.pause_button.text() == "Pause  (Space)"
+    advance(window, clock, 27)
+    assert shown(window)["phase"] == "Switch to the right side"
+
+
+def test_buttons_show_their_keys(window: MainWindow) -> None:
+    page = window.session_page
+    texts = [b.text() for b in (page.pause_button, page.back_button, page.skip_button)]
+    assert texts == ["Pause  (Space)", "Back  (←)", "Skip  (→)"]
+    assert page.stop_button.text() == "Stop  (Esc)"
+    assert page.symptom_buttons["tingling"].text() == "Tingling  (T)"
+    assert page.symptom_buttons["pain"].text() == "Pain  (P)"
+
+
+def test_right_skips_and_left_goes_back(qtbot: QtBot, window: MainWindow, clock: FakeClock) -> None:
+    start_basics(qtbot, window)
+    key(qtbot, window, Qt.Key.Key_Right)  # prepare -> hold now
+    assert (shown(window)["phase"], shown(window)["count"]) == ("Hold", "30")
+    advance(window, clock, 4)
+    key(qtbot, window, Qt.Key.Key_Right)  # hold -> skipped, right side prepare
+    assert shown(window)["side"] == "Right leg, rep 1 of 3"
+    advance(window, clock, 7)  # 2 s into the right hold
+    key(qtbot, window, Qt.Key.Key_Left)  # restart the hold
+    assert (shown(window)["phase"], shown(window)["count"]) == ("Hold", "30")
+    advance(window, clock, 1)
+    key(qtbot, window, Qt.Key.Key_Left)  # again within 2 s: previous hold, its prepare first
+    view = shown(window)
+    assert (view["phase"], view["side"], view["count"]) == (
+        "Get into position",
+        "Left leg, rep 1 of 3",
+        "5",
+    )
+
+
+def test_clicking_the_buttons_drives_the_session(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock
+) -> None:
+    start_basics(qtbot, window)
+    page = window.session_page
+    qtbot.mouseClick(page.skip_button, Qt.MouseButton.LeftButton)
+    assert shown(window)["phase"] == "Hold"
+    qtbot.mouseClick(page.pause_button, Qt.MouseButton.LeftButton)
+    assert shown(window)["phase"].startswith("Paused")
+    qtbot.mouseClick(page.pause_button, Qt.MouseButton.LeftButton)
+    assert shown(window)["phase"] == "Hold"
+
+
+def test_escape_asks_first(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start_basics(qtbot, window)
+    asked: list[bool] = []
+
+    def refuse(self: MainWindow) -> bool:
+        asked.append(True)
+        return False
+
+    monkeypatch.setattr(MainWindow, "confirm_stop", refuse)
+    key(qtbot, window, Qt.Key.Key_Escape)
+    assert asked == [True]
+    assert window.stack.currentWidget() is window.session_page
+    snap = window.controller.snapshot()
+    assert snap is not None
+    assert snap.state is State.PREPARING
+
+    monkeypatch.setattr(MainWindow, "confirm_stop", lambda self: True)
+    advance(window, clock, 15)
+    with qtbot.waitSignal(window.session_finished) as blocker:
+        key(qtbot, window, Qt.Key.Key_Escape)
+    assert blocker.args == [SessionEnded(status="stopped", held_seconds=10.0)]
+    assert window.stack.currentWidget() is window.summary_page
+    assert window.summary_page.title_label.text() == "Session ended early"
+    assert "Towel hamstring stretch: 0 of 6 holds (1 stopped)" in (
+        window.summary_page.details_label.text()
+    )
+
+
+# ------------------------------------------------------------------ symptoms
+
+
+def test_symptom_shows_stretch_advice_first_then_general_then_red_flags(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock
+) -> None:
+    start_basics(qtbot, window)
+    advance(window, clock, 10)
+    key(qtbot, window, Qt.Key.Key_T)
+    page = window.session_page
+    assert page.advice_box.isVisible()
+    assert page.advice_title.text() == "Tingling"
+    text = page.advice_label.text()
+    own = text.index("Let the towel go a little slack.")
+    general = text.index("Bend the knee slightly.")
+    flags = text.index("See a professional if")
+    assert own < general < flags
+    assert "Keep going gently" in text
+    snap = window.controller.snapshot()
+    assert snap is not None
+    assert snap.state is State.HOLDING  # action: continue
+
+    key(qtbot, window, Qt.Key.Key_T)
+    text = page.advice_label.text()
+    assert text.index("See a professional if") < text.index("Let the towel go a little slack.")
+    assert "You have reported this 2 times" in text
+
+    qtbot.mouseClick(page.dismiss_button, Qt.MouseButton.LeftButton)
+    assert page.advice_box.isHidden()
+
+
+def test_stop_symptom_offers_next_stretch_or_end(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock
+) -> None:
+    start_basics(qtbot, window)
+    advance(window, clock, 12)
+    qtbot.mouseClick(window.session_page.symptom_buttons["pain"], Qt.MouseButton.LeftButton)
+    page = window.session_page
+    assert page.advice_box.isVisible()
+    assert "This stretch has been stopped." in page.advice_label.text()
+    assert page.halted_box.isVisible()
+    assert "you reported: Pain" in page.halted_label.text()
+    assert page.continue_button.text() == "Continue with the next stretch  (Space)"
+    assert page.pause_button.isHidden()
+    view = shown(window)
+    assert (view["name"], view["phase"], view["count"]) == ("Wall calf stretch", "Stopped", "5")
+    advance(window, clock, 100)
+    assert shown(window)["count"] == "5"
+
+    qtbot.mouseClick(page.continue_button, Qt.MouseButton.LeftButton)
+    assert page.halted_box.isHidden()
+    assert (shown(window)["phase"], shown(window)["side"]) == ("Get into position", "")
+    advance(window, clock, 25)
+    assert window.stack.currentWidget() is window.summary_page
+    details = window.summary_page.details_label.text()
+    assert "Towel hamstring stretch: 0 of 6 holds (1 stopped)" in details
+    assert "Wall calf stretch: 1 of 1 holds" in details
+    assert "Pain" in details
+
+
+# ------------------------------------------------------------------ summary and back
+
+
+def test_full_run_ends_in_a_summary_then_the_picker(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock
+) -> None:
+    start_basics(qtbot, window)
+    advance(window, clock, 5 + 30 + 10)
+    key(qtbot, window, Qt.Key.Key_T)
+    with qtbot.waitSignal(window.session_finished):
+        advance(window, clock, 300)
+    summary = window.summary_page
+    assert summary.title_label.text() == "Well done: routine complete"
+    assert summary.routine_label.text() == "Hamstring basics"
+    assert summary.totals_label.text() == (
+        "7 of 7 holds done · held 3 min 20 s · total time 5 min 45 s"
+    )
+    assert "Tingling" in summary.details_label.text()
+    key(qtbot, window, Qt.Key.Key_Return)
+    assert window.stack.currentWidget() is window.picker
+
+
+# ------------------------------------------------------------------ menus, notice, settings
+
+
+def test_history_menu_emits_history_requested(qtbot: QtBot, window: MainWindow) -> None:
+    assert window.history_action.shortcut().toString() == "Ctrl+H"
+    with qtbot.waitSignal(window.history_requested):
+        window.history_action.trigger()
+    assert window.quit_action.shortcut().toString() == "Ctrl+Q"
+
+
+def test_show_notice(window: MainWindow) -> None:
+    assert window.notice.isHidden()
+    window.show_notice("The session log could not be written: disk full")
+    assert window.notice.isVisible()
+    assert "disk full" in window.notice.text()
+    window.show_notice("")
+    assert window.notice.isHidden()
+
+
+def test_listeners_and_engine_created_see_every_event(
+    qtbot: QtBot, make_window: WindowFactory, clock: FakeClock
+) -> None:
+    seen: list[object] = []
+    window = make_window(listeners=[seen.append])
+    engines: list[object] = []
+    window.controller.engine_created.connect(engines.append)
+    window.select_routine("long")
+    key(qtbot, window, Qt.Key.Key_Return)
+    assert len(engines) == 1
+    assert type(seen[0]).__name__ == "SessionStarted"
+    advance(window, clock, 300)
+    assert type(seen[-1]).__name__ == "SessionEnded"
+
+
+def test_settings_remember_last_routine_and_geometry(
+    qtbot: QtBot, make_window: WindowFactory, data_dir: Path
+) -> None:
+    first = make_window()
+    first.resize(900, 650)
+    first.select_routine("long")
+    key(qtbot, first, Qt.Key.Key_Return)
+    first.close()
+    assert (data_dir / "settings.ini").is_file()
+    second = make_window()
+    selected = second.picker.selected_routine()
+    assert selected is not None
+    assert selected.id == "long"
+    # The offscreen screen is 800x600 wide, so the restored width is clamped to it.
+    assert second.height() == 650
+
+
+def test_closing_during_a_session_stops_it(
+    qtbot: QtBot, make_window: WindowFactory, clock: FakeClock
+) -> None:
+    ended: list[object] = []
+    window = make_window(listeners=[ended.append])
+    start_basics(qtbot, window)
+    advance(window, clock, 6)
+    window.close()
+    assert ended[-1] == SessionEnded(status="stopped", held_seconds=1.0)
+
+
+def test_window_works_at_800_by_600(qtbot: QtBot, window: MainWindow) -> None:
+    window.resize(800, 600)
+    start_basics(qtbot, window)
+    qtbot.waitUntil(lambda: window.session_page.countdown.height() >= 180)
+    assert window.width() == 800
+    assert window.session_page.countdown.isVisible()
+    assert BASICS.name  # the routine under test
