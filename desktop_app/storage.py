@@ -664,7 +664,16 @@ def _configure(conn: sqlite3.Connection, read_only: bool) -> None:
         conn.execute("PRAGMA synchronous = NORMAL")
 
 
-def _check_integrity(conn: sqlite3.Connection) -> None:
+QUICK_CHECK_LIMIT = 16 * 2**20
+"""Logs up to this size get a full quick_check on open (about 20,000 sessions: decades of use);
+bigger ones only have their header and schema read, so start-up stays fast. Damage found later
+is a StorageError of kind "corrupt"."""
+
+
+def _check_integrity(conn: sqlite3.Connection, full: bool) -> None:
+    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    if not full:
+        return
     result = conn.execute("PRAGMA quick_check").fetchone()[0]
     if result != "ok":
         raise sqlite3.DatabaseError(f"database disk image is malformed: {result}")
@@ -721,11 +730,14 @@ def open_store(
     *,
     now: Callable[[], datetime] = datetime.now,
     timeout: float = 2.0,
+    integrity_check: bool | None = None,
 ) -> tuple[SessionStore | None, list[str]]:
     """Open (or create) the session log in ``data_dir``. Never raises.
 
     Returns the store (None, or read-only, when sessions cannot be saved) and messages to show
     the user. Sessions that were still running when the app last stopped become interrupted.
+    ``integrity_check``: run SQLite's quick_check; by default only for logs up to
+    :data:`QUICK_CHECK_LIMIT`.
     """
     path = data_dir / DB_NAME
     try:
@@ -750,7 +762,10 @@ def open_store(
         conn: sqlite3.Connection | None = None
         try:
             conn = _connect(path, read_only=False, timeout=timeout)
-            _check_integrity(conn)
+            full = integrity_check
+            if full is None:
+                full = path.exists() and path.stat().st_size <= QUICK_CHECK_LIMIT
+            _check_integrity(conn, full)
             version = _user_version(conn)
             if version > SCHEMA_VERSION:
                 conn.close()
