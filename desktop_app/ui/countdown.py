@@ -84,10 +84,10 @@ class CountdownWidget(QWidget):
             accent.setAlphaF(0.45)
         if self._fraction > 0:
             painter.setPen(QPen(accent, pen_width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-            # Qt angles are in 1/16 degree, counter-clockwise from 3 o'clock: start at 12 and
-            # keep the part still to run, so the ring empties clockwise.
-            span = round(-360 * 16 * self._fraction)
-            painter.drawArc(rect, 90 * 16, span)
+            # Qt angles are in 1/16 degree, counter-clockwise from 3 o'clock. The part still to
+            # run ends at 12 o'clock; the gap grows clockwise from 12, like a clock hand.
+            start = round((90 - 360 * (1 - self._fraction)) * 16)
+            painter.drawArc(rect, start, round(-360 * 16 * self._fraction))
 
         inner = rect.adjusted(pen_width * 1.5, pen_width * 1.5, -pen_width * 1.5, -pen_width * 1.5)
         text_color = palette.color(QPalette.ColorRole.WindowText)

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QFont, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -48,8 +48,8 @@ SETTINGS_LAST_ROUTINE = "session/last_routine"
 
 # Ring colours for the pauses; the hold uses the palette's highlight. Both read on light and
 # dark backgrounds, and nothing else in the window is a fixed colour.
-PREPARE_ACCENT = QColor("#d9822b")
-REST_ACCENT = QColor("#3f9b6e")
+PREPARE_ACCENT = QColor("#c8701a")
+REST_ACCENT = QColor("#2f8f60")
 WARNING_ACCENT = "#c0392b"
 
 
@@ -116,7 +116,7 @@ class PickerPage(QWidget):
         body.addLayout(details, 3)
         self.name_label = wrapped_label(self, "", 1.5, bold=True)
         self.description_label = wrapped_label(self, "", 1.05)
-        self.stretches_label = wrapped_label(self, "", 1.0)
+        self.stretches_label = wrapped_label(self, "", 1.1)
         self.stretches_label.setTextFormat(Qt.TextFormat.RichText)
         details.addWidget(self.name_label)
         details.addWidget(self.description_label)
@@ -204,11 +204,11 @@ class SessionPage(QWidget):
         outer.setContentsMargins(20, 12, 20, 12)
 
         header = QGridLayout()
-        self.stretch_label = wrapped_label(self, "", 2.0, bold=True)
+        self.stretch_label = wrapped_label(self, "", 1.8, bold=True)
         self.progress_label = wrapped_label(self, "", 1.1)
         self.progress_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        self.phase_label = wrapped_label(self, "", 1.7, bold=True)
-        self.side_label = wrapped_label(self, "", 1.5)
+        self.phase_label = wrapped_label(self, "", 2.3, bold=True)
+        self.side_label = wrapped_label(self, "", 1.6)
         header.addWidget(self.stretch_label, 0, 0)
         header.addWidget(self.progress_label, 0, 1)
         header.addWidget(self.phase_label, 1, 0)
@@ -269,11 +269,11 @@ class SessionPage(QWidget):
         self.advice_box.hide()
         side_layout.addWidget(self.advice_box)
 
-        self.cautions_label = wrapped_label(side_panel, "", 1.05)
+        self.cautions_label = wrapped_label(side_panel, "", 1.15)
         self.cautions_label.setTextFormat(Qt.TextFormat.RichText)
-        self.instructions_label = wrapped_label(side_panel, "", 1.05)
+        self.instructions_label = wrapped_label(side_panel, "", 1.15)
         self.instructions_label.setTextFormat(Qt.TextFormat.RichText)
-        self.tips_label = wrapped_label(side_panel, "", 1.0)
+        self.tips_label = wrapped_label(side_panel, "", 1.1)
         self.tips_label.setTextFormat(Qt.TextFormat.RichText)
         side_layout.addWidget(self.cautions_label)
         side_layout.addWidget(self.instructions_label)
@@ -318,6 +318,12 @@ class SessionPage(QWidget):
         self.phase_label.setText(view.phase_text)
         self.side_label.setText(view.side_text)
         self.side_label.setVisible(bool(view.side_text))
+        phase_palette = self.phase_label.palette()
+        phase_palette.setColor(
+            QPalette.ColorRole.WindowText,
+            accent or self.palette().color(QPalette.ColorRole.Highlight),
+        )
+        self.phase_label.setPalette(phase_palette)
         self.progress_label.setText(view.progress_text)
         self.next_label.setText(view.next_text)
         self.countdown.set_state(
