@@ -64,7 +64,8 @@ _ModelIndex = QModelIndex | QPersistentModelIndex
 
 
 def session_date(summary: SessionSummary) -> str:
-    return summary.started_at.strftime("%a %d %b %Y, %H:%M")
+    moment = summary.started_at
+    return f"{moment:%a} {moment.day} {moment:%b %Y, %H:%M}"
 
 
 def total_time(seconds: float) -> str:

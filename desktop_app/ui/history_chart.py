@@ -141,24 +141,31 @@ class MinutesChart(QWidget):
             painter.end()
             return
         last = len(self._days) - 1
-        for index, day in enumerate(self._days):
+        for index in range(len(self._days)):
             rect = self._bar_rect(index, scale_max)
             if rect.height() > 0:
                 painter.fillRect(rect, bar if index == last else soft_bar)
-            # A label under each Monday, and under today.
-            if day.day.weekday() == 0 or index == last:
-                label = "Today" if index == last else f"Mon {day.day.day} {day.day:%b}"
-                width = metrics.horizontalAdvance(label)
-                centre = rect.center().x()
-                x = min(max(centre - width / 2, 0.0), self.width() - width - 1.0)
-                painter.setPen(text if index == last else muted)
-                painter.drawText(
-                    QRectF(x, plot.bottom() + 4, width + 1, metrics.height()),
-                    int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
-                    label,
-                )
-                painter.setPen(QPen(faint, 1))
-                painter.drawLine(
-                    round(centre), int(plot.bottom()), round(centre), int(plot.bottom() + 3)
-                )
+
+        # "Today" under the last bar, then each Monday whose label does not run into another.
+        taken: list[QRectF] = []
+        for index in [last, *range(last)]:
+            day = self._days[index].day
+            if index != last and day.weekday() != 0:
+                continue
+            label = "Today" if index == last else f"Mon {day.day} {day:%b}"
+            width = metrics.horizontalAdvance(label)
+            centre = self._bar_rect(index, scale_max).center().x()
+            x = min(max(centre - width / 2, 0.0), self.width() - width - 1.0)
+            box = QRectF(x, plot.bottom() + 4, width + 1, metrics.height())
+            if any(box.adjusted(-6, 0, 6, 0).intersects(other) for other in taken):
+                continue
+            taken.append(box)
+            painter.setPen(text if index == last else muted)
+            painter.drawText(
+                box, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop), label
+            )
+            painter.setPen(QPen(faint, 1))
+            painter.drawLine(
+                round(centre), int(plot.bottom()), round(centre), int(plot.bottom() + 3)
+            )
         painter.end()
