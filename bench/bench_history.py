@@ -225,10 +225,10 @@ def main() -> int:
         f"\n{counts[0]:,} sessions, {counts[1]:,} holds, {counts[2]:,} events;"
         f" {size:.1f} MiB; filled in {fill_s:.1f} s; medians of {args.runs} runs\n"
     )
-    print(f"| {'what':<46} | {'median':>9} | {'max':>9} |")
-    print(f"| {'-' * 46} | {'-' * 9}:| {'-' * 9}:|")
+    print(f"| {'what':<50} | {'median':>9} | {'max':>9} |")
+    print(f"| {'-' * 50} | {'-' * 9}:| {'-' * 9}:|")
     for what, med, worst in results:
-        print(f"| {what:<46} | {med:7.1f} ms | {worst:7.1f} ms |")
+        print(f"| {what:<50} | {med:7.1f} ms | {worst:7.1f} ms |")
     view = results[-1][1]
     print(
         f"\nopening the history view: {view:.0f} ms (goal < 300 ms):",

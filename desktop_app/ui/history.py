@@ -229,6 +229,7 @@ class SessionDialog(QDialog):
         self.holds_table.verticalHeader().setVisible(False)
         self.holds_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.holds_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.holds_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         for row, hold in enumerate(detail.holds):
             side = f"{hold.side.capitalize()}, rep {hold.rep}" if hold.side else f"Rep {hold.rep}"
             held = f"{format_duration(hold.held_seconds)} / {format_duration(hold.planned_seconds)}"
@@ -244,11 +245,13 @@ class SessionDialog(QDialog):
         else:
             layout.addWidget(QLabel("No hold was finished in this session."))
 
+        names = {hold.stretch_id: hold.stretch_name for hold in detail.holds}
         lines = []
         for event in detail.events:
             when = event.at.strftime("%H:%M:%S")
             if event.kind == "symptom":
-                where = f" during {event.stretch_id}" if event.stretch_id else ""
+                stretch = names.get(event.stretch_id or "", event.stretch_id)
+                where = f" during {stretch}" if stretch else ""
                 lines.append(f"{when}  Symptom reported: {event.symptom}{where}")
             else:
                 lines.append(f"{when}  {'Paused' if event.kind == 'pause' else 'Resumed'}")

@@ -198,7 +198,12 @@ def test_double_click_shows_holds_and_events_and_saves_note_and_feeling(
     assert [text(r, 1) for r in range(2)] == ["Left, rep 1", "Right, rep 1"]
     assert [text(r, 3) for r in range(2)] == ["Completed", "Skipped"]
     assert text(0, 0) == "Calf stretch against a wall"
-    assert dialog.events_label.text().count("Symptom reported: tingling during calf-wall") == 2
+    assert (
+        dialog.events_label.text().count(
+            "Symptom reported: tingling during Calf stretch against a wall"
+        )
+        == 2
+    )
 
     dialog.note_edit.setFocus()
     QTest.keyClicks(dialog.note_edit, "Tingling eased after bending the knee")
