@@ -1,6 +1,6 @@
 """Fills a throw-away log with five weeks of sessions and saves a picture of the history view.
 
-    QT_QPA_PLATFORM=offscreen python bench/history_screenshot.py docs/history.png
+QT_QPA_PLATFORM=offscreen python bench/history_screenshot.py docs/history.png
 """
 
 from __future__ import annotations
