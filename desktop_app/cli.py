@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import logging
 import sys
@@ -174,9 +175,16 @@ def cmd_history(args: argparse.Namespace) -> int:
     for message in messages:
         print(f"stretch-timer history: {message}", file=sys.stderr)
     if store is None:
+        if messages:
+            return EXIT_INVALID
+        # No log yet: the same shapes as an empty one.
         if args.json:
             print("[]")
-        return EXIT_OK if not messages else EXIT_INVALID
+        elif args.csv:
+            csv.writer(sys.stdout).writerow(storage.CSV_COLUMNS)
+        else:
+            print("No sessions logged yet.")
+        return EXIT_OK
     try:
         if args.json:
             print(json.dumps(storage.history_json(store, args.since), indent=2, ensure_ascii=False))
