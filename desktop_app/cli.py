@@ -210,16 +210,24 @@ def cmd_gui(args: argparse.Namespace) -> int:
         print("stretch-timer: --start needs --routine ID", file=sys.stderr)
         return EXIT_USAGE
     from desktop_app.ui.app import run_gui
+    from desktop_app.ui.session_log import SessionLogLink, attach_session_log
 
-    return run_gui(
-        result.library,
-        result.errors,
-        data_dir(args.data_dir),
-        routine_id=args.routine,
-        start=args.start,
-        exit_when_done=args.exit_when_done,
-        argv=[sys.argv[0]],
-    )
+    data = data_dir(args.data_dir)
+    links: list[SessionLogLink] = []
+    try:
+        return run_gui(
+            result.library,
+            result.errors,
+            data,
+            routine_id=args.routine,
+            start=args.start,
+            exit_when_done=args.exit_when_done,
+            argv=[sys.argv[0]],
+            on_window=lambda window: links.append(attach_session_log(window, data)),
+        )
+    finally:
+        for link in links:
+            link.close()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
