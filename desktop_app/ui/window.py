@@ -6,6 +6,7 @@ import html
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QFont, QKeySequence, QPalette, QShortcut
@@ -304,6 +305,8 @@ class SessionPage(QWidget):
         symptom_row.addStretch(1)
         outer.addLayout(symptom_row)
 
+    _last_view: tuple[object, ...] | None = None
+
     def _button(self, text: str, parent: QWidget) -> QPushButton:
         button = QPushButton(text, parent)
         # Keys belong to the window's shortcuts: no button may swallow Space or the arrows.
@@ -314,6 +317,18 @@ class SessionPage(QWidget):
 
     def show_snapshot(self, snapshot: Snapshot, accent: QColor | None) -> None:
         view = describe(snapshot)
+        self.countdown.set_state(
+            view.countdown_text,
+            view.countdown_caption,
+            view.fraction_left,
+            accent,
+            dimmed=view.paused,
+        )
+        # Between two seconds only the ring moves: leave the labels alone (saves CPU).
+        key = (replace(view, fraction_left=0.0), None if accent is None else accent.rgba())
+        if key == self._last_view:
+            return
+        self._last_view = key
         self.stretch_label.setText(view.stretch_name)
         self.phase_label.setText(view.phase_text)
         self.side_label.setText(view.side_text)
@@ -326,13 +341,6 @@ class SessionPage(QWidget):
         self.phase_label.setPalette(phase_palette)
         self.progress_label.setText(view.progress_text)
         self.next_label.setText(view.next_text)
-        self.countdown.set_state(
-            view.countdown_text,
-            view.countdown_caption,
-            view.fraction_left,
-            accent,
-            dimmed=view.paused,
-        )
         self.pause_button.setText(f"{view.pause_label}  (Space)")
         self.instructions_label.setText(
             "<b>How to do it</b>" + bullet_html(view.instructions, numbered=True)
@@ -378,11 +386,12 @@ class SummaryPage(QWidget):
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(32, 24, 32, 24)
-        self.title_label = wrapped_label(self, "", 2.0, bold=True)
-        self.routine_label = wrapped_label(self, "", 1.4)
-        self.totals_label = wrapped_label(self, "", 1.2)
-        self.details_label = wrapped_label(self, "", 1.1)
+        layout.setContentsMargins(48, 32, 48, 24)
+        layout.setSpacing(12)
+        self.title_label = wrapped_label(self, "", 2.4, bold=True)
+        self.routine_label = wrapped_label(self, "", 1.6)
+        self.totals_label = wrapped_label(self, "", 1.35)
+        self.details_label = wrapped_label(self, "", 1.3)
         self.details_label.setTextFormat(Qt.TextFormat.RichText)
         for label in (self.title_label, self.routine_label, self.totals_label, self.details_label):
             layout.addWidget(label)

@@ -1,0 +1,64 @@
+"""The controller: per-session engines, listeners, and when its timer wakes up."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QObject
+from pytestqt.qtbot import QtBot
+
+from desktop_app.engine import SessionEngine
+from desktop_app.events import Event, SessionEnded, SessionStarted
+from desktop_app.ui.controller import SessionController
+from tests.conftest import FakeClock
+from tests.ui.conftest import BASICS, LONG
+
+
+@pytest.fixture
+def controller(qtbot: QtBot, clock: FakeClock) -> SessionController:
+    owner = QObject()
+    made = SessionController(owner, clock=clock)
+    made._owner = owner  # type: ignore[attr-defined]  # keeps the parent alive
+    return made
+
+
+@pytest.mark.parametrize(
+    ("duration", "delay"), [(5, 0.1), (10, 0.1), (30, 0.25), (60, 0.5), (600, 0.5)]
+)
+def test_ring_redraws_about_every_three_degrees(
+    controller: SessionController, duration: float, delay: float
+) -> None:
+    assert controller.frame_delay(duration) == pytest.approx(delay)
+
+
+def test_timer_wakes_for_the_next_second_or_frame(
+    controller: SessionController, clock: FakeClock
+) -> None:
+    controller.start(LONG)  # a 90 s hold: frames every 0.5 s at most
+    timer = controller._timer
+    assert timer.isActive()
+    assert timer.interval() == 501  # next frame, 1 ms past it
+    clock.advance(0.7)
+    controller.refresh()
+    assert timer.interval() == 301  # 0.3 s to the next second
+    controller.pause()
+    assert not timer.isActive()
+    controller.resume()
+    assert timer.isActive()
+
+
+def test_each_session_gets_a_new_engine_with_the_listeners(
+    controller: SessionController, clock: FakeClock
+) -> None:
+    seen: list[Event] = []
+    engines: list[SessionEngine] = []
+    controller.listeners.append(seen.append)
+    controller.engine_created.connect(engines.append)
+    first = controller.start(BASICS)
+    second = controller.start(LONG)  # the first is stopped
+    assert engines == [first, second]
+    assert [type(e) for e in seen].count(SessionStarted) == 2
+    assert SessionEnded(status="stopped", held_seconds=0.0) in seen
+    assert controller.active
+    controller.stop()
+    assert not controller.active
+    assert not controller._timer.isActive()
