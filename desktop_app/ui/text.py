@@ -107,7 +107,7 @@ def describe(snapshot: Snapshot) -> SessionView:
     text = phase_text(phase, hold)
     caption = {Phase.HOLDING: "hold", Phase.RESTING: "rest", Phase.PREPARING: "get ready"}[phase]
     if halted is not None:
-        text = "Stopped"
+        text = "Ready when you are"
         caption = "next stretch"
     elif paused:
         text = f"Paused · {text}"

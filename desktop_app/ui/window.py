@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -232,6 +231,7 @@ class SessionPage(QWidget):
         self.side_scroll.setWidgetResizable(True)
         self.side_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.side_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         side_panel = QWidget(self.side_scroll)
         side_layout = QVBoxLayout(side_panel)
         side_layout.setContentsMargins(8, 0, 8, 0)
@@ -245,10 +245,8 @@ class SessionPage(QWidget):
             "Continue with the next stretch  (Space)", self.halted_box
         )
         self.end_button = self._button("End session  (Esc)", self.halted_box)
-        row = QHBoxLayout()
-        row.addWidget(self.continue_button)
-        row.addWidget(self.end_button)
-        halted_layout.addLayout(row)
+        halted_layout.addWidget(self.continue_button)
+        halted_layout.addWidget(self.end_button)
         self.halted_box.hide()
         side_layout.addWidget(self.halted_box)
 
@@ -355,7 +353,7 @@ class SessionPage(QWidget):
         self.cautions_label.setVisible(bool(view.cautions))
         self.halted_label.setText(view.halted_text)
         self.halted_box.setVisible(bool(view.halted_text))
-        for button in (self.pause_button, self.back_button, self.skip_button):
+        for button in (self.pause_button, self.back_button, self.skip_button, self.stop_button):
             button.setVisible(not view.halted_text)
 
     def show_advice(self, advice: Advice) -> None:
@@ -473,13 +471,11 @@ class MainWindow(QMainWindow):
 
         self.symptoms: tuple[Symptom, ...] = tuple(library.symptoms.values())
         self.picker = PickerPage(self.stack, library, load_errors or {})
-        self.session_page = SessionPage(self.stack, self.symptoms)
-        self.summary_page = SummaryPage(self.stack)
-        for page in (self.picker, self.session_page, self.summary_page):
-            self.stack.addWidget(page)
+        self.stack.addWidget(self.picker)
+        # The session and summary pages are built when first needed: a faster first paint.
+        self._session_page: SessionPage | None = None
+        self._summary_page: SummaryPage | None = None
         self.picker.start_requested.connect(self.start_routine)
-        self.summary_page.done_requested.connect(self.show_picker)
-        self._connect_session_buttons()
         self._build_menus()
         self._build_shortcuts()
         self._restore_settings()
@@ -538,8 +534,23 @@ class MainWindow(QMainWindow):
 
         return report
 
-    def _connect_session_buttons(self) -> None:
-        page = self.session_page
+    @property
+    def session_page(self) -> SessionPage:
+        if self._session_page is None:
+            self._session_page = SessionPage(self.stack, self.symptoms)
+            self.stack.addWidget(self._session_page)
+            self._connect_session_buttons(self._session_page)
+        return self._session_page
+
+    @property
+    def summary_page(self) -> SummaryPage:
+        if self._summary_page is None:
+            self._summary_page = SummaryPage(self.stack)
+            self.stack.addWidget(self._summary_page)
+            self._summary_page.done_requested.connect(self.show_picker)
+        return self._summary_page
+
+    def _connect_session_buttons(self, page: SessionPage) -> None:
         page.pause_button.clicked.connect(self.controller.toggle_pause)
         page.back_button.clicked.connect(self.controller.back)
         page.skip_button.clicked.connect(self.controller.skip)
@@ -552,9 +563,9 @@ class MainWindow(QMainWindow):
     def _show_page(self, page: QWidget) -> None:
         self.stack.setCurrentWidget(page)
         for shortcuts, owner in (
-            (self._session_shortcuts, self.session_page),
+            (self._session_shortcuts, self._session_page),
             (self._picker_shortcuts, self.picker),
-            (self._summary_shortcuts, self.summary_page),
+            (self._summary_shortcuts, self._summary_page),
         ):
             for shortcut in shortcuts:
                 shortcut.setEnabled(owner is page)
@@ -596,6 +607,8 @@ class MainWindow(QMainWindow):
 
     def confirm_stop(self) -> bool:
         """Ask whether to end the running session. Tests replace this method."""
+        from PySide6.QtWidgets import QMessageBox  # only when asked: keeps start-up short
+
         answer = QMessageBox.question(
             self,
             "End the session?",

@@ -267,7 +267,11 @@ def test_stop_symptom_offers_next_stretch_or_end(
     assert page.continue_button.text() == "Continue with the next stretch  (Space)"
     assert page.pause_button.isHidden()
     view = shown(window)
-    assert (view["name"], view["phase"], view["count"]) == ("Wall calf stretch", "Stopped", "5")
+    assert (view["name"], view["phase"], view["count"]) == (
+        "Wall calf stretch",
+        "Ready when you are",
+        "5",
+    )
     advance(window, clock, 100)
     assert shown(window)["count"] == "5"
 
