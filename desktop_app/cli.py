@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -106,6 +104,8 @@ def _print_load_errors(result: LoadResult) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    import json
+
     result = _load(args)
     _print_load_errors(result)
     routines = result.library.routines
@@ -169,6 +169,9 @@ def _count(n: int, word: str) -> str:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
+    import csv
+    import json
+
     from desktop_app import storage
 
     store, messages = storage.open_store_readonly(data_dir(args.data_dir))

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
 from desktop_app.recorder import SessionRecorder
 from desktop_app.storage import SessionStore, open_store
-from desktop_app.ui.history import HistoryWindow
 from desktop_app.ui.window import MainWindow
+
+if TYPE_CHECKING:
+    from desktop_app.ui.history import HistoryWindow
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +43,9 @@ class SessionLogLink(QObject):
 
     def show_history(self) -> HistoryWindow:
         if self.history is None:
+            # Imported on first use: the history view is not needed to start a session.
+            from desktop_app.ui.history import HistoryWindow
+
             self.history = HistoryWindow(self.store, self.window)
             self.history.resize(900, 720)
         else:
