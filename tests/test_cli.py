@@ -104,12 +104,12 @@ def test_validate_ok_counts_and_exit_codes(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     result = run("validate", str(good))
-    assert (result.returncode, result.stdout) == (0, f"OK {good} (0 stretches, 1 routine)\n")
+    assert (result.returncode, result.stdout) == (0, f"OK {good} (0 stretches, 1 routines)\n")
 
     result = run("validate", str(good), str(bad))
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert lines[0] == f"OK {good} (0 stretches, 1 routine)"
+    assert lines[0] == f"OK {good} (0 stretches, 1 routines)"
     assert (
         f"{bad}:3:55: unknown key 'hodl' in step 1 of routine 'bad' (did you mean 'hold'?)" in lines
     )
