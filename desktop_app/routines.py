@@ -114,6 +114,8 @@ class ParsedFile:
     stretches: dict[str, _RawStretch] = field(default_factory=dict)
     symptoms: dict[str, tuple[Symptom, _Loc]] = field(default_factory=dict)
     routines: list[_RawRoutine] = field(default_factory=list)
+    # Every routine id with where it stands, even for routines that have errors.
+    routine_ids: list[tuple[str, _Loc]] = field(default_factory=list)
     # Every step's stretch reference ("step 2 of routine 'x'", id, where), even in broken routines.
     step_refs: list[tuple[str, str, _Loc]] = field(default_factory=list)
 
@@ -301,8 +303,7 @@ class _Checker:
         if seconds is None:
             self.error(
                 node,
-                f"{where} '{node.value}' is not a duration: write seconds (30), or "
-                "'30s', '1m', '1m30s'",
+                f"{where} is not a duration: '{node.value}' (write 30, '30s', '1m' or '1m30s')",
             )
             return default
         if not minimum <= seconds <= MAX_DURATION:
@@ -588,17 +589,36 @@ def _parse_routine_list(
     first_at: dict[str, _Loc] = {}
     for number, routine_node in enumerate(node.value, start=1):
         routine = _parse_routine(checker, number, routine_node, parsed, (prepare, rest))
-        if routine is None:
+        # Ids count even for a routine with errors, so a repeat of it is reported too.
+        routine_id = _peek_id(routine_node)
+        if routine_id is None:
             continue
-        if routine.id in first_at:
+        loc = _loc(routine_node)
+        if routine_id in first_at:
             checker.error(
-                routine.loc,
-                f"routine id '{routine.id}' is used twice (first at line "
-                f"{first_at[routine.id].line})",
+                loc,
+                f"routine id '{routine_id}' is used twice (first at line "
+                f"{first_at[routine_id].line})",
             )
             continue
-        first_at[routine.id] = routine.loc
-        parsed.routines.append(routine)
+        first_at[routine_id] = loc
+        parsed.routine_ids.append((routine_id, loc))
+        if routine is not None:
+            parsed.routines.append(routine)
+
+
+def _peek_id(node: yaml.Node) -> str | None:
+    """A routine's id as written, if it has a usable one."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if (
+                isinstance(key_node, yaml.ScalarNode)
+                and key_node.value == "id"
+                and isinstance(value_node, yaml.ScalarNode)
+                and ID_PATTERN.match(str(value_node.value))
+            ):
+                return str(value_node.value)
+    return None
 
 
 def _parse_routine(
@@ -853,8 +873,8 @@ def _ids(parsed: ParsedFile) -> Iterator[tuple[str, str, _Loc]]:
         yield "stretch", sid, raw.loc
     for sid, (_, loc) in parsed.symptoms.items():
         yield "symptom", sid, loc
-    for routine in parsed.routines:
-        yield "routine", routine.id, routine.loc
+    for routine_id, loc in parsed.routine_ids:
+        yield "routine", routine_id, loc
 
 
 def _duplicate_ids(

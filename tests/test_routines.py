@@ -429,6 +429,32 @@ def test_a_newer_format_is_named() -> None:
     assert error.message == "format 2 is newer than this app understands (it reads format 1)"
 
 
+def test_a_repeated_routine_id_is_reported_even_when_the_first_has_errors() -> None:
+    errors = errors_of(
+        """\
+        format: 1
+        stretches:
+          s: {name: S, instructions: [x]}
+        routines:
+          - id: mine
+            name: Mine
+            steps: [{stretch: s, hold: 30 sec}]
+          - id: mine
+            name: Mine again
+            steps: [{stretch: s, hold: 30s}]
+        """
+    )
+    assert [(e.line, e.column, e.message) for e in errors] == [
+        (
+            7,
+            32,
+            "hold in step 1 of routine 'mine' is not a duration: '30 sec' "
+            "(write 30, '30s', '1m' or '1m30s')",
+        ),
+        (8, 5, "routine id 'mine' is used twice (first at line 5)"),
+    ]
+
+
 def test_a_bad_id() -> None:
     error = one_error("format: 1\nstretches:\n  Towel Stretch: {name: S, instructions: [x]}\n")
     assert (error.line, error.column) == (3, 3)
