@@ -69,6 +69,8 @@ def session_date(summary: SessionSummary) -> str:
 
 
 def total_time(seconds: float) -> str:
+    if 0 < seconds < 59.5:
+        return f"{round(seconds)} s"  # a first short session should not read as nothing
     minutes = round(seconds / 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"

@@ -322,3 +322,15 @@ def test_chart_tooltip_names_the_day(qtbot: QtBot, filled: SessionStore) -> None
     rect = chart._bar_rect(27, 5.0)
     assert chart._index_at(QPoint(int(rect.center().x()), 5)) == 27
     assert chart._index_at(QPoint(0, 5)) is None
+
+
+def test_total_time_reads_in_seconds_under_a_minute() -> None:
+    from desktop_app.ui.history import total_time
+
+    assert [total_time(s) for s in (0, 25, 59.4, 60, 3 * 3600 + 61)] == [
+        "0 min",
+        "25 s",
+        "59 s",
+        "1 min",
+        "3 h 01 min",
+    ]
