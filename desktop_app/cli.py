@@ -205,10 +205,19 @@ def cmd_gui(args: argparse.Namespace) -> int:
     if args.start and not args.routine:
         print("stretch-timer: --start needs --routine ID", file=sys.stderr)
         return EXIT_USAGE
+    data = data_dir(args.data_dir)
+    try:
+        data.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(
+            f"stretch-timer: cannot use {data} as the data directory: "
+            f"{exc.strerror or exc}. Choose another with --data-dir DIR.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     from desktop_app.ui.app import run_gui
     from desktop_app.ui.session_log import SessionLogLink, attach_session_log
 
-    data = data_dir(args.data_dir)
     links: list[SessionLogLink] = []
     try:
         return run_gui(
@@ -238,10 +247,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except Exception:
-        log.exception("unexpected error")
+        report = _save_crash_report()
         print(
-            "stretch-timer: something went wrong that should not have; the details are above. "
-            "Please report them.",
+            "stretch-timer: something went wrong that should not have. "
+            f"The details are in {report}; please include them when you report it.",
             file=sys.stderr,
         )
         return EXIT_INVALID
+
+
+def _save_crash_report() -> str:
+    """Writes the current exception's traceback to a file; returns where (or a fallback)."""
+    import tempfile
+    import traceback
+
+    text = traceback.format_exc()
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w", prefix="stretch-timer-crash-", suffix=".log", delete=False, encoding="utf-8"
+        ) as handle:
+            handle.write(text)
+            return handle.name
+    except OSError:
+        log.error("unexpected error:\n%s", text)
+        return "the log above"

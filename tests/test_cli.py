@@ -134,3 +134,31 @@ def test_an_unknown_routine_id_is_refused_before_any_window(data_dir: Path) -> N
     assert result.returncode == 2
     assert "unknown routine 'no-such-routine'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_unusable_data_dir_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = run("--data-dir", str(blocker / "data"))
+    assert result.returncode == 2
+    assert f"cannot use {blocker / 'data'} as the data directory" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unexpected_error_is_a_short_message_and_a_saved_report(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import desktop_app.cli as cli
+
+    def broken(_args: object) -> int:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(cli, "cmd_list", broken)
+    assert main(["list"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    report = Path(err.split("The details are in ")[1].split(";")[0])
+    try:
+        assert "RuntimeError: a bug" in report.read_text(encoding="utf-8")
+    finally:
+        report.unlink()
