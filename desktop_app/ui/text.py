@@ -83,11 +83,48 @@ class SessionView:
     cautions: tuple[str, ...] = ()
     paused: bool = False
     halted_text: str = ""
+    continue_text: str = ""
     pause_label: str = "Pause"
 
+    @property
+    def halted(self) -> bool:
+        return bool(self.halted_text)
 
-def describe(snapshot: Snapshot) -> SessionView:
-    """Everything the session page shows, as text."""
+
+def describe_halted(snapshot: Snapshot, stopped: PlannedHold | None) -> SessionView:
+    """The stopped state after a stop symptom: about the stretch that hurt, no countdown."""
+    halted = snapshot.halted_by
+    assert halted is not None
+    hold = stopped or snapshot.hold
+    name = hold.stretch.name if hold is not None else "this stretch"
+    step = hold.step_index + 1 if hold is not None else snapshot.step_number
+    upcoming = snapshot.hold
+    following = f": {upcoming.stretch.name}" if upcoming is not None else ""
+    return SessionView(
+        stretch_name=f"Stretch stopped: {name}",
+        phase=None,
+        phase_text=f"You reported: {halted.label}",
+        side_text="Nothing is running. Read the advice, then choose below.",
+        countdown_text="",
+        countdown_caption="",
+        fraction_left=0.0,
+        next_text="",
+        progress_text=f"Stretch {step} of {snapshot.step_total} stopped",
+        paused=True,
+        halted_text=f"This stretch was stopped because you reported: {halted.label}.",
+        continue_text=f"Continue with the next stretch{following}",
+        pause_label="Resume",
+    )
+
+
+def describe(snapshot: Snapshot, stopped: PlannedHold | None = None) -> SessionView:
+    """Everything the session page shows, as text.
+
+    ``stopped`` is the hold a stop symptom ended; while the engine is halted the page is about
+    that stretch (the snapshot's hold is then the next one, not yet started).
+    """
+    if snapshot.halted_by is not None:
+        return describe_halted(snapshot, stopped)
     hold = snapshot.hold
     if hold is None or snapshot.phase is None:
         return SessionView(
@@ -103,13 +140,9 @@ def describe(snapshot: Snapshot) -> SessionView:
         )
     phase = snapshot.phase
     paused = snapshot.state is State.PAUSED
-    halted = snapshot.halted_by
     text = phase_text(phase, hold)
     caption = {Phase.HOLDING: "hold", Phase.RESTING: "rest", Phase.PREPARING: "get ready"}[phase]
-    if halted is not None:
-        text = "Ready when you are"
-        caption = "next stretch"
-    elif paused:
+    if paused:
         text = f"Paused · {text}"
         caption = "paused"
     nxt = snapshot.next_hold
@@ -140,9 +173,6 @@ def describe(snapshot: Snapshot) -> SessionView:
         tips=stretch.tips,
         cautions=stretch.cautions if phase is Phase.PREPARING else (),
         paused=paused,
-        halted_text=(
-            f"This stretch was stopped because you reported: {halted.label}." if halted else ""
-        ),
         pause_label="Resume" if paused else "Pause",
     )
 

@@ -29,11 +29,12 @@ from PySide6.QtWidgets import (
 
 from desktop_app.engine import Listener, Snapshot
 from desktop_app.events import Event, Phase, SessionEnded, SymptomReported
-from desktop_app.model import Library, Routine, Symptom
+from desktop_app.model import Library, PlannedHold, Routine, Symptom
 from desktop_app.ui.controller import SessionController
 from desktop_app.ui.countdown import CountdownWidget
 from desktop_app.ui.text import (
     Advice,
+    SessionView,
     describe,
     describe_summary,
     duration_text,
@@ -196,7 +197,12 @@ class PickerPage(QWidget):
 
 
 class SessionPage(QWidget):
-    """What the person on the floor looks at: name, phase, side, the countdown, tips, controls."""
+    """What the person on the floor looks at: name, phase, side, the countdown, tips, controls.
+
+    After a stop symptom the page turns into a stopped state about the stretch that hurt: the
+    ring is hidden, the advice takes the main area, and the control row (which keeps its
+    height, so nothing jumps) offers "Continue with the next stretch" or "End session".
+    """
 
     def __init__(self, parent: QWidget, symptoms: Iterable[Symptom]) -> None:
         super().__init__(parent)
@@ -211,46 +217,30 @@ class SessionPage(QWidget):
         self.side_label = wrapped_label(self, "", 1.6)
         header.addWidget(self.stretch_label, 0, 0)
         header.addWidget(self.progress_label, 0, 1)
-        header.addWidget(self.phase_label, 1, 0)
-        header.addWidget(self.side_label, 2, 0)
+        header.addWidget(self.phase_label, 1, 0, 1, 2)
+        header.addWidget(self.side_label, 2, 0, 1, 2)
         header.setColumnStretch(0, 3)
         header.setColumnStretch(1, 1)
         outer.addLayout(header)
 
         middle = QHBoxLayout()
         outer.addLayout(middle, 1)
-        left = QVBoxLayout()
-        middle.addLayout(left, 5)
-        self.countdown = CountdownWidget(self)
+        self.timer_column = QWidget(self)
+        left = QVBoxLayout(self.timer_column)
+        left.setContentsMargins(0, 0, 0, 0)
+        self.countdown = CountdownWidget(self.timer_column)
         left.addWidget(self.countdown, 1)
-        self.next_label = wrapped_label(self, "", 1.2)
+        self.next_label = wrapped_label(self.timer_column, "", 1.2)
         self.next_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         left.addWidget(self.next_label)
+        middle.addWidget(self.timer_column, 5)
 
-        self.side_scroll = QScrollArea(self)
-        self.side_scroll.setWidgetResizable(True)
-        self.side_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.side_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        side_panel = QWidget(self.side_scroll)
-        side_layout = QVBoxLayout(side_panel)
-        side_layout.setContentsMargins(8, 0, 8, 0)
+        self.info_column = QWidget(self)
+        right = QVBoxLayout(self.info_column)
+        right.setContentsMargins(0, 0, 0, 0)
+        middle.addWidget(self.info_column, 4)
 
-        self.halted_box = QFrame(side_panel)
-        self.halted_box.setObjectName("haltedBox")
-        halted_layout = QVBoxLayout(self.halted_box)
-        self.halted_label = wrapped_label(self.halted_box, "", 1.15, bold=True)
-        halted_layout.addWidget(self.halted_label)
-        self.continue_button = self._button(
-            "Continue with the next stretch  (Space)", self.halted_box
-        )
-        self.end_button = self._button("End session  (Esc)", self.halted_box)
-        halted_layout.addWidget(self.continue_button)
-        halted_layout.addWidget(self.end_button)
-        self.halted_box.hide()
-        side_layout.addWidget(self.halted_box)
-
-        self.advice_box = QFrame(side_panel)
+        self.advice_box = QFrame(self.info_column)
         self.advice_box.setObjectName("adviceBox")
         self.advice_box.setStyleSheet(
             f"#adviceBox {{ border: 2px solid {WARNING_ACCENT}; border-radius: 8px;"
@@ -258,16 +248,39 @@ class SessionPage(QWidget):
         )
         advice_layout = QVBoxLayout(self.advice_box)
         self.advice_title = wrapped_label(self.advice_box, "", 1.3, bold=True)
-        self.advice_label = wrapped_label(self.advice_box, "", 1.05)
-        self.advice_label.setTextFormat(Qt.TextFormat.RichText)
-        self.dismiss_button = self._button("Got it", self.advice_box)
-        self.dismiss_button.clicked.connect(self.advice_box.hide)
         advice_layout.addWidget(self.advice_title)
-        advice_layout.addWidget(self.advice_label)
+        # Only the advice text scrolls (on small screens); the dismiss button stays in view.
+        self.advice_scroll = QScrollArea(self.advice_box)
+        self.advice_scroll.setWidgetResizable(True)
+        self.advice_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.advice_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.advice_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.advice_scroll.viewport().setAutoFillBackground(False)
+        advice_body = QWidget(self.advice_scroll)
+        advice_body.setAutoFillBackground(False)
+        body_layout = QVBoxLayout(advice_body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        self.advice_label = wrapped_label(advice_body, "", 1.05)
+        self.advice_label.setTextFormat(Qt.TextFormat.RichText)
+        self.advice_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        body_layout.addWidget(self.advice_label)
+        body_layout.addStretch(1)
+        self.advice_scroll.setWidget(advice_body)
+        advice_layout.addWidget(self.advice_scroll, 1)
+        self.dismiss_button = self._button("Got it", self.advice_box)
+        self.dismiss_button.clicked.connect(self.clear_advice)
         advice_layout.addWidget(self.dismiss_button, 0, Qt.AlignmentFlag.AlignRight)
         self.advice_box.hide()
-        side_layout.addWidget(self.advice_box)
+        right.addWidget(self.advice_box, 1)
 
+        self.side_scroll = QScrollArea(self.info_column)
+        self.side_scroll.setWidgetResizable(True)
+        self.side_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.side_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        side_panel = QWidget(self.side_scroll)
+        side_layout = QVBoxLayout(side_panel)
+        side_layout.setContentsMargins(8, 0, 8, 0)
         self.cautions_label = wrapped_label(side_panel, "", 1.15)
         self.cautions_label.setTextFormat(Qt.TextFormat.RichText)
         self.instructions_label = wrapped_label(side_panel, "", 1.15)
@@ -279,16 +292,43 @@ class SessionPage(QWidget):
         side_layout.addWidget(self.tips_label)
         side_layout.addStretch(1)
         self.side_scroll.setWidget(side_panel)
-        middle.addWidget(self.side_scroll, 4)
+        right.addWidget(self.side_scroll, 1)
 
-        controls = QHBoxLayout()
-        self.pause_button = self._button("Pause  (Space)", self)
-        self.back_button = self._button("Back  (←)", self)
-        self.skip_button = self._button("Skip  (→)", self)
-        self.stop_button = self._button("Stop  (Esc)", self)
+        # The running controls and the two choices after a stop symptom share one row of a
+        # fixed height, so switching between them never resizes the ring or the advice.
+        self.controls = QStackedWidget(self)
+        running = QWidget(self.controls)
+        running_layout = QHBoxLayout(running)
+        running_layout.setContentsMargins(0, 0, 0, 0)
+        self.pause_button = self._button("Pause  (Space)", running)
+        self.back_button = self._button("Back  (←)", running)
+        self.skip_button = self._button("Skip  (→)", running)
+        self.stop_button = self._button("Stop  (Esc)", running)
         for button in (self.pause_button, self.back_button, self.skip_button, self.stop_button):
-            controls.addWidget(button)
-        outer.addLayout(controls)
+            button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+            running_layout.addWidget(button)
+        self.controls.addWidget(running)
+        self.running_controls = running
+
+        self.halted_box = QWidget(self.controls)
+        self.halted_layout = QHBoxLayout(self.halted_box)
+        self.halted_layout.setContentsMargins(0, 0, 0, 0)
+        self.continue_button = self._button(
+            "Continue with the next stretch:\nnext  (Space)", self.halted_box
+        )
+        self.end_button = self._button("End session  (Esc)", self.halted_box)
+        for button in (self.continue_button, self.end_button):
+            button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+            # Focusable (so the suggested choice can hold the focus and Enter picks it),
+            # but never by a click, and Space stays the window's shortcut.
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.halted_layout.addWidget(self.continue_button, 3)
+        self.halted_layout.addWidget(self.end_button, 2)
+        self.controls.addWidget(self.halted_box)
+        self.controls.setFixedHeight(
+            max(running.sizeHint().height(), self.halted_box.sizeHint().height())
+        )
+        outer.addWidget(self.controls)
 
         symptom_row = QHBoxLayout()
         report = wrapped_label(self, "Tell me if you feel:", 1.0)
@@ -304,6 +344,7 @@ class SessionPage(QWidget):
         outer.addLayout(symptom_row)
 
     _last_view: tuple[object, ...] | None = None
+    halted = False
 
     def _button(self, text: str, parent: QWidget) -> QPushButton:
         button = QPushButton(text, parent)
@@ -313,8 +354,7 @@ class SessionPage(QWidget):
         button.setMinimumHeight(40)
         return button
 
-    def show_snapshot(self, snapshot: Snapshot, accent: QColor | None) -> None:
-        view = describe(snapshot)
+    def show_view(self, view: SessionView, accent: QColor | None) -> None:
         self.countdown.set_state(
             view.countdown_text,
             view.countdown_caption,
@@ -351,10 +391,19 @@ class SessionPage(QWidget):
             "<b>Before you start</b>" + bullet_html(view.cautions) if view.cautions else ""
         )
         self.cautions_label.setVisible(bool(view.cautions))
-        self.halted_label.setText(view.halted_text)
-        self.halted_box.setVisible(bool(view.halted_text))
-        for button in (self.pause_button, self.back_button, self.skip_button, self.stop_button):
-            button.setVisible(not view.halted_text)
+        self.continue_button.setText(view.continue_text.replace(": ", ":\n", 1) + "  (Space)")
+        self._set_halted(view.halted)
+
+    def _set_halted(self, halted: bool) -> None:
+        self.halted = halted
+        self.controls.setCurrentWidget(self.halted_box if halted else self.running_controls)
+        # Stopped: nothing may look like a running timer, and the advice takes the main area.
+        self.timer_column.setVisible(not halted)
+        self.dismiss_button.setVisible(not halted)
+        self._arrange_info()
+
+    def _arrange_info(self) -> None:
+        self.side_scroll.setVisible(not self.halted)
 
     def show_advice(self, advice: Advice) -> None:
         self.advice_title.setText(advice.title)
@@ -366,11 +415,12 @@ class SessionPage(QWidget):
             parts.append(f"<b>{title}</b>{bullet_html(section.items)}")
         self.advice_label.setText("".join(parts))
         self.advice_box.show()
-        self.side_scroll.ensureWidgetVisible(self.advice_box)
-        self.side_scroll.verticalScrollBar().setValue(0)
+        self.advice_scroll.verticalScrollBar().setValue(0)
+        self._arrange_info()
 
     def clear_advice(self) -> None:
         self.advice_box.hide()
+        self._arrange_info()
 
 
 # ---------------------------------------------------------------------- summary
@@ -621,10 +671,13 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ engine to screen
 
     _current_step = -1
+    _stopped_hold: PlannedHold | None = None
 
     def _on_snapshot(self, snapshot: Snapshot) -> None:
         if snapshot.hold is None:
             return
+        if snapshot.halted_by is None:
+            self._stopped_hold = None
         if snapshot.hold.step_index != self._current_step:
             # A new stretch: the previous one's symptom advice no longer applies.
             if self._current_step >= 0 and snapshot.halted_by is None:
@@ -635,11 +688,16 @@ class MainWindow(QMainWindow):
             accent = PREPARE_ACCENT
         elif snapshot.phase is Phase.RESTING:
             accent = REST_ACCENT
-        self.session_page.show_snapshot(snapshot, accent)
+        if snapshot.halted_by is not None:
+            accent = QColor(WARNING_ACCENT)
+        view = describe(snapshot, self._stopped_hold)
+        self.session_page.show_view(view, accent)
 
     def _on_event(self, event: Event) -> None:
         if isinstance(event, SymptomReported):
             self.session_page.show_advice(symptom_advice(event))
+            if event.symptom.action == "stop" and self._stopped_hold is None:
+                self._stopped_hold = event.hold
             if event.symptom.action == "stop" and event.hold is not None:
                 # Keep the advice on screen when the engine moves on to the next stretch.
                 self._current_step = event.hold.step_index + 1

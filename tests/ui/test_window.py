@@ -258,26 +258,43 @@ def test_stop_symptom_offers_next_stretch_or_end(
 ) -> None:
     start_basics(qtbot, window)
     advance(window, clock, 12)
-    qtbot.mouseClick(window.session_page.symptom_buttons["pain"], Qt.MouseButton.LeftButton)
     page = window.session_page
+    controls_height = page.controls.height()
+    qtbot.mouseClick(page.symptom_buttons["pain"], Qt.MouseButton.LeftButton)
     assert page.advice_box.isVisible()
     assert "This stretch has been stopped." in page.advice_label.text()
     assert page.halted_box.isVisible()
-    assert "you reported: Pain" in page.halted_label.text()
-    assert page.continue_button.text() == "Continue with the next stretch  (Space)"
-    assert page.pause_button.isHidden()
-    view = shown(window)
-    assert (view["name"], view["phase"], view["count"]) == (
-        "Wall calf stretch",
-        "Ready when you are",
-        "5",
+    assert page.continue_button.text() == (
+        "Continue with the next stretch:\nWall calf stretch  (Space)"
     )
+    assert page.end_button.text() == "End session  (Esc)"
+    assert not page.pause_button.isVisible()
+    # A stopped state about the stretch that hurt, with nothing that looks like a timer.
+    view = shown(window)
+    assert view["name"] == "Stretch stopped: Towel hamstring stretch"
+    assert view["phase"] == "You reported: Pain"
+    assert view["progress"] == "Stretch 1 of 2 stopped"
+    assert not page.countdown.isVisible()
+    assert not page.next_label.isVisible()
+    assert "Wall calf" not in page.stretch_label.text() + page.phase_label.text()
+    # The advice and every red flag are shown in full, not cut off.
+    assert "Sharp pain." in page.advice_label.text()
+    assert page.advice_label.visibleRegion().boundingRect().height() == page.advice_label.height()
+    assert page.controls.height() == controls_height  # the layout does not jump
     advance(window, clock, 100)
-    assert shown(window)["count"] == "5"
+    assert view == shown(window)
 
     qtbot.mouseClick(page.continue_button, Qt.MouseButton.LeftButton)
     assert page.halted_box.isHidden()
-    assert (shown(window)["phase"], shown(window)["side"]) == ("Get into position", "")
+    assert page.countdown.isVisible()
+    assert page.pause_button.isVisible()
+    assert page.controls.height() == controls_height
+    assert (shown(window)["name"], shown(window)["phase"], shown(window)["side"]) == (
+        "Wall calf stretch",
+        "Get into position",
+        "",
+    )
+    assert shown(window)["count"] == "5"
     advance(window, clock, 25)
     assert window.stack.currentWidget() is window.summary_page
     details = window.summary_page.details_label.text()
