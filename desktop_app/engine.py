@@ -41,7 +41,9 @@ Semantics of the operations (each returns ``True`` when it changed something)
         the symptom: the window offers "Continue with the next stretch" (``resume``, or ``skip``
         to go straight to its hold) or "End session" (``stop``). If no step is left, the session
         ends with status ``"stopped"``: it did not run to its end. A stop symptom reported while
-        already halted only counts the report.
+        already halted only counts the report. While halted, ``SymptomReported.hold`` is the
+        hold that was stopped (what the person is still feeling), not the next step's hold,
+        which has not started.
 
 End status
     ``"completed"`` when the session runs through to the end of its timeline (even with skipped
@@ -167,6 +169,7 @@ class SessionEngine:
         self._last_display = 0
         self._held_done = 0.0
         self._halted_by: Symptom | None = None
+        self._halted_hold: PlannedHold | None = None
         self._symptom_counts: dict[str, int] = {}
         self._last_back: tuple[float, int] | None = None
 
@@ -317,6 +320,7 @@ class SessionEngine:
         self._phase = None
         self._duration = 0.0
         self._halted_by = None
+        self._halted_hold = None
         self._emit(SessionEnded(status=status, held_seconds=self._held_done))
 
     def _close_attempt(self, now: float, outcome: HoldOutcome | None) -> None:
@@ -337,6 +341,7 @@ class SessionEngine:
         self._state = _RUNNING_STATES[self._phase]
         self._deadline = now + self._paused_remaining
         self._halted_by = None
+        self._halted_hold = None
         self._emit(SessionResumed(hold=self._current_hold()))
         return True
 
@@ -441,10 +446,10 @@ class SessionEngine:
             return False
         count = self._symptom_counts.get(symptom.id, 0) + 1
         self._symptom_counts[symptom.id] = count
-        self._emit(
-            SymptomReported(symptom=symptom, hold=self._current_hold(), times_reported=count)
-        )
-        if symptom.action != "stop" or self._halted_by is not None:
+        halted = self._halted_by is not None
+        hold = self._halted_hold if halted else self._current_hold()
+        self._emit(SymptomReported(symptom=symptom, hold=hold, times_reported=count))
+        if symptom.action != "stop" or halted:
             return True
         if self._phase_started:
             self._close_attempt(now, "stopped")
@@ -458,5 +463,6 @@ class SessionEngine:
             return True
         self._enter_hold_cycle(following, now, running=False)
         self._halted_by = symptom
+        self._halted_hold = hold
         self._emit(SessionPaused(hold=self._current_hold()))
         return True

@@ -454,6 +454,21 @@ def test_stop_when_halted_ends_without_another_hold_end(clock: FakeClock) -> Non
     assert [r.times_reported for r in rec.of(SymptomReported)] == [1, 2]
 
 
+def test_symptom_while_halted_is_attributed_to_the_stopped_hold(clock: FakeClock) -> None:
+    engine, rec = make(clock, Step(stretch("a"), hold=30), Step(stretch("b"), hold=20, prepare=4))
+    engine.start()
+    clock.advance(8)
+    engine.report_symptom(PAIN)
+    engine.report_symptom(TINGLING)  # while halted: still about the stretch that hurt
+    engine.report_symptom(PAIN)
+    reports = rec.of(SymptomReported)
+    assert [r.hold for r in reports] == [engine.holds[0]] * 3
+    assert engine.snapshot().hold == engine.holds[1]
+    engine.resume()
+    engine.report_symptom(TINGLING)
+    assert rec.of(SymptomReported)[-1].hold == engine.holds[1]
+
+
 def test_stop_symptom_in_the_last_step_ends_the_session_stopped(clock: FakeClock) -> None:
     engine, rec = make(clock, Step(stretch("a", sided=True), hold=30, reps=2))
     engine.start()

@@ -191,10 +191,15 @@ class Advice:
     title: str
     lead: str
     sections: tuple[AdviceSection, ...]
+    symptom_id: str = ""
 
 
-def symptom_advice(report: SymptomReported) -> Advice:
-    """The stretch's own advice first, then the general; red flags first from the second report."""
+def symptom_advice(report: SymptomReported, *, halted: bool = False) -> Advice:
+    """The stretch's own advice first, then the general; red flags first from the second report.
+
+    ``halted``: the report came while the session is stopped after a stop symptom, so the
+    advice is about the stretch that was stopped and never says to keep going.
+    """
     symptom: Symptom = report.symptom
     sections: list[AdviceSection] = []
     stretch = report.hold.stretch if report.hold is not None else None
@@ -210,13 +215,15 @@ def symptom_advice(report: SymptomReported) -> Advice:
             sections.insert(0, flags)
         else:
             sections.append(flags)
-    if symptom.action == "stop":
+    if halted:
+        lead = "This stretch is already stopped. Stay out of it and let this settle."
+    elif symptom.action == "stop":
         lead = "This stretch has been stopped."
     else:
         lead = "Keep going gently, with these adjustments."
     if repeated:
         lead = f"You have reported this {report.times_reported} times in this session. " + lead
-    return Advice(title=symptom.label, lead=lead, sections=tuple(sections))
+    return Advice(title=symptom.label, lead=lead, sections=tuple(sections), symptom_id=symptom.id)
 
 
 @dataclass

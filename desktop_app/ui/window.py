@@ -405,14 +405,19 @@ class SessionPage(QWidget):
     def _arrange_info(self) -> None:
         self.side_scroll.setVisible(not self.halted)
 
-    def show_advice(self, advice: Advice) -> None:
-        self.advice_title.setText(advice.title)
-        parts = [f"<p>{html.escape(advice.lead)}</p>"]
-        for section in advice.sections:
-            title = html.escape(section.title)
-            if section.warning:
-                title = f"<span style='color:{WARNING_ACCENT}'>{title}</span>"
-            parts.append(f"<b>{title}</b>{bullet_html(section.items)}")
+    def show_advice(self, advices: Sequence[Advice]) -> None:
+        """Show the advice for one symptom, or for several reported while stopped, in order."""
+        self.advice_title.setText(" + ".join(advice.title for advice in advices))
+        parts = []
+        for advice in advices:
+            if len(advices) > 1:
+                parts.append(f"<p><b>{html.escape(advice.title)}</b></p>")
+            parts.append(f"<p>{html.escape(advice.lead)}</p>")
+            for section in advice.sections:
+                title = html.escape(section.title)
+                if section.warning:
+                    title = f"<span style='color:{WARNING_ACCENT}'>{title}</span>"
+                parts.append(f"<b>{title}</b>{bullet_html(section.items)}")
         self.advice_label.setText("".join(parts))
         self.advice_box.show()
         self.advice_scroll.verticalScrollBar().setValue(0)
@@ -520,6 +525,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.symptoms: tuple[Symptom, ...] = tuple(library.symptoms.values())
+        self._advices = []
         self.picker = PickerPage(self.stack, library, load_errors or {})
         self.stack.addWidget(self.picker)
         # The session and summary pages are built when first needed: a faster first paint.
@@ -640,6 +646,8 @@ class MainWindow(QMainWindow):
     def start_routine(self, routine: Routine) -> None:
         self.session_page.clear_advice()
         self._current_step = -1
+        self._stopped_hold = None
+        self._advices = []
         self._show_page(self.session_page)
         if self.settings is not None:
             self.settings.setValue(SETTINGS_LAST_ROUTINE, routine.id)
@@ -672,6 +680,7 @@ class MainWindow(QMainWindow):
 
     _current_step = -1
     _stopped_hold: PlannedHold | None = None
+    _advices: list[Advice]
 
     def _on_snapshot(self, snapshot: Snapshot) -> None:
         if snapshot.hold is None:
@@ -695,7 +704,19 @@ class MainWindow(QMainWindow):
 
     def _on_event(self, event: Event) -> None:
         if isinstance(event, SymptomReported):
-            self.session_page.show_advice(symptom_advice(event))
+            halted = self._stopped_hold is not None
+            advice = symptom_advice(event, halted=halted)
+            if halted:
+                # Stopped after a stop symptom: add this report's advice to what is shown,
+                # never drop the first symptom's red flags.
+                ids = [shown.symptom_id for shown in self._advices]
+                if advice.symptom_id in ids:
+                    self._advices[ids.index(advice.symptom_id)] = advice
+                else:
+                    self._advices.append(advice)
+            else:
+                self._advices = [advice]
+            self.session_page.show_advice(self._advices)
             if event.symptom.action == "stop" and self._stopped_hold is None:
                 self._stopped_hold = event.hold
             if event.symptom.action == "stop" and event.hold is not None:

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from desktop_app.events import SessionEnded, State
+from desktop_app.events import SessionEnded, State, SymptomReported
 from desktop_app.ui.window import MainWindow
 from tests.conftest import FakeClock
 from tests.ui.conftest import BASICS, FakeError, WindowFactory
@@ -301,6 +301,28 @@ def test_stop_symptom_offers_next_stretch_or_end(
     assert "Towel hamstring stretch: 0 of 6 holds (1 stopped)" in details
     assert "Wall calf stretch: 1 of 1 holds" in details
     assert "Pain" in details
+
+
+def test_symptom_while_stopped_adds_to_the_pain_advice(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock
+) -> None:
+    seen: list[object] = []
+    window.controller.listeners.append(seen.append)
+    start_basics(qtbot, window)
+    advance(window, clock, 12)
+    key(qtbot, window, Qt.Key.Key_P)
+    key(qtbot, window, Qt.Key.Key_T)
+    page = window.session_page
+    text = page.advice_label.text()
+    assert "Sharp pain." in text  # the pain panel's red flags stay
+    assert "Numbness that stays." in text  # and tingling's are added
+    assert "Let the towel go a little slack." in text  # advice for the stretch that hurt
+    assert "keep going" not in text.lower()
+    assert page.advice_title.text() == "Pain + Tingling"
+    assert shown(window)["name"] == "Stretch stopped: Towel hamstring stretch"
+    assert page.halted_box.isVisible()
+    reports = [e for e in seen if isinstance(e, SymptomReported)]
+    assert [r.hold.stretch.name for r in reports if r.hold] == ["Towel hamstring stretch"] * 2
 
 
 # ------------------------------------------------------------------ summary and back
