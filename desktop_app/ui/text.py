@@ -215,7 +215,17 @@ def symptom_advice(report: SymptomReported, *, halted: bool = False) -> Advice:
             sections.insert(0, flags)
         else:
             sections.append(flags)
-    if halted:
+    if repeated and (halted or symptom.action == "stop"):
+        lead = (
+            "This has come back. Consider ending today's session here;"
+            " if it keeps happening, see a professional."
+        )
+    elif repeated:
+        lead = (
+            "This has come back. Ease right off or stop here;"
+            " if it keeps happening, see a professional."
+        )
+    elif halted:
         lead = "This stretch is already stopped. Stay out of it and let this settle."
     elif symptom.action == "stop":
         lead = "This stretch has been stopped."

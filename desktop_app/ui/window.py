@@ -317,6 +317,7 @@ class SessionPage(QWidget):
             "Continue with the next stretch:\nnext  (Space)", self.halted_box
         )
         self.end_button = self._button("End session  (Esc)", self.halted_box)
+        self.continue_button.setFont(scaled_font(self.continue_button, 1.1, bold=True))
         for button in (self.continue_button, self.end_button):
             button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
             # Focusable (so the suggested choice can hold the focus and Enter picks it),
@@ -393,6 +394,20 @@ class SessionPage(QWidget):
         self.cautions_label.setVisible(bool(view.cautions))
         self.continue_button.setText(view.continue_text.replace(": ", ":\n", 1) + "  (Space)")
         self._set_halted(view.halted)
+
+    def suggest_end(self, suggested: bool) -> None:
+        """Put "End session" first and give it the focus (a stop symptom came back)."""
+        first, second = (
+            (self.end_button, self.continue_button)
+            if suggested
+            else (self.continue_button, self.end_button)
+        )
+        self.halted_layout.insertWidget(0, first, 3)
+        self.halted_layout.insertWidget(1, second, 2)
+        self.end_button.setFont(scaled_font(self, 1.1, bold=suggested))
+        self.continue_button.setFont(scaled_font(self, 1.1, bold=not suggested))
+        if self.halted:
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _set_halted(self, halted: bool) -> None:
         self.halted = halted
@@ -569,6 +584,8 @@ class MainWindow(QMainWindow):
             self._shortcut(Qt.Key.Key_Right, controller.skip),
             self._shortcut(Qt.Key.Key_Left, controller.back),
             self._shortcut(Qt.Key.Key_Escape, self.request_stop),
+            self._shortcut(Qt.Key.Key_Return, self._choose_first),
+            self._shortcut(Qt.Key.Key_Enter, self._choose_first),
         ]
         for symptom in self.symptoms:
             self._session_shortcuts.append(
@@ -647,11 +664,18 @@ class MainWindow(QMainWindow):
         self.session_page.clear_advice()
         self._current_step = -1
         self._stopped_hold = None
+        self._end_suggested = False
         self._advices = []
         self._show_page(self.session_page)
         if self.settings is not None:
             self.settings.setValue(SETTINGS_LAST_ROUTINE, routine.id)
         self.controller.start(routine)
+
+    def _choose_first(self) -> None:
+        """Enter on the stopped screen picks the first (focused) choice."""
+        page = self.session_page
+        if page.halted:
+            (page.end_button if self._end_suggested else page.continue_button).click()
 
     def show_notice(self, text: str) -> None:
         """Show a one-line notice (e.g. a storage warning) above the pages; empty text hides it."""
@@ -680,6 +704,7 @@ class MainWindow(QMainWindow):
 
     _current_step = -1
     _stopped_hold: PlannedHold | None = None
+    _end_suggested = False
     _advices: list[Advice]
 
     def _on_snapshot(self, snapshot: Snapshot) -> None:
@@ -687,6 +712,7 @@ class MainWindow(QMainWindow):
             return
         if snapshot.halted_by is None:
             self._stopped_hold = None
+            self._end_suggested = False
         if snapshot.hold.step_index != self._current_step:
             # A new stretch: the previous one's symptom advice no longer applies.
             if self._current_step >= 0 and snapshot.halted_by is None:
@@ -700,7 +726,11 @@ class MainWindow(QMainWindow):
         if snapshot.halted_by is not None:
             accent = QColor(WARNING_ACCENT)
         view = describe(snapshot, self._stopped_hold)
-        self.session_page.show_view(view, accent)
+        page = self.session_page
+        was_halted = page.halted
+        page.show_view(view, accent)
+        if page.halted and not was_halted:
+            page.suggest_end(self._end_suggested)
 
     def _on_event(self, event: Event) -> None:
         if isinstance(event, SymptomReported):
@@ -717,6 +747,11 @@ class MainWindow(QMainWindow):
             else:
                 self._advices = [advice]
             self.session_page.show_advice(self._advices)
+            if event.times_reported > 1 and (halted or event.symptom.action == "stop"):
+                # It came back: suggest ending today's session (continuing stays possible).
+                self._end_suggested = True
+                if halted:
+                    self.session_page.suggest_end(True)
             if event.symptom.action == "stop" and self._stopped_hold is None:
                 self._stopped_hold = event.hold
             if event.symptom.action == "stop" and event.hold is not None:

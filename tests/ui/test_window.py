@@ -248,6 +248,8 @@ def test_symptom_shows_stretch_advice_first_then_general_then_red_flags(
     text = page.advice_label.text()
     assert text.index("See a professional if") < text.index("Let the towel go a little slack.")
     assert "You have reported this 2 times" in text
+    assert "Ease right off or stop here" in text
+    assert "Keep going" not in text
 
     qtbot.mouseClick(page.dismiss_button, Qt.MouseButton.LeftButton)
     assert page.advice_box.isHidden()
@@ -323,6 +325,43 @@ def test_symptom_while_stopped_adds_to_the_pain_advice(
     assert page.halted_box.isVisible()
     reports = [e for e in seen if isinstance(e, SymptomReported)]
     assert [r.hold.stretch.name for r in reports if r.hold] == ["Towel hamstring stretch"] * 2
+
+
+def test_repeated_stop_symptom_suggests_ending_the_session(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock
+) -> None:
+    start_basics(qtbot, window)
+    advance(window, clock, 12)
+    key(qtbot, window, Qt.Key.Key_P)
+    page = window.session_page
+    assert page.continue_button.hasFocus()
+    assert page.halted_layout.indexOf(page.continue_button) == 0
+    key(qtbot, window, Qt.Key.Key_P)
+    text = page.advice_label.text()
+    assert "Consider ending today" in text
+    assert "keep going" not in text.lower()
+    assert page.end_button.hasFocus()
+    assert page.halted_layout.indexOf(page.end_button) == 0
+    assert page.continue_button.isVisible()  # continuing is still possible
+    with qtbot.waitSignal(window.session_finished):
+        key(qtbot, window, Qt.Key.Key_Return)
+    assert window.stack.currentWidget() is window.summary_page
+
+
+def test_space_still_continues_when_end_is_suggested(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock
+) -> None:
+    start_basics(qtbot, window)
+    advance(window, clock, 12)
+    key(qtbot, window, Qt.Key.Key_P)
+    key(qtbot, window, Qt.Key.Key_P)
+    assert window.session_page.end_button.hasFocus()
+    key(qtbot, window, Qt.Key.Key_Space)
+    assert window.stack.currentWidget() is window.session_page
+    assert (shown(window)["name"], shown(window)["phase"]) == (
+        "Wall calf stretch",
+        "Get into position",
+    )
 
 
 # ------------------------------------------------------------------ summary and back
