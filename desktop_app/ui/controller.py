@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
@@ -70,6 +71,8 @@ class SessionController(QObject):
         self.summary: SessionSummary | None = None
         self._started_at = 0.0
         self._ended: SessionEnded | None = None
+        self._held_total = 0.0
+        self._held_since: float | None = None
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setSingleShot(True)
@@ -81,7 +84,7 @@ class SessionController(QObject):
         """Begin a new session of ``routine`` (a running one is stopped first)."""
         if self.engine is not None and self.active:
             self.engine.stop()
-        engine = SessionEngine(routine, clock=self.clock)
+        engine = SessionEngine(routine, clock=self.engine_time)
         self.engine = engine
         self.summary = SessionSummary(routine)
         self._ended = None
@@ -104,6 +107,32 @@ class SessionController(QObject):
 
     def snapshot(self) -> Snapshot | None:
         return self.engine.snapshot() if self.engine is not None else None
+
+    # ------------------------------------------------------------------ holding time
+
+    def engine_time(self) -> float:
+        """The engines' clock: the controller's clock, stood still while time is held."""
+        now = self.clock() if self._held_since is None else self._held_since
+        return now - self._held_total
+
+    @property
+    def time_held(self) -> bool:
+        return self._held_since is not None
+
+    @contextmanager
+    def hold_time(self) -> Iterator[None]:
+        """Freeze the session for the duration of the block (a question is on screen)."""
+        if self._held_since is not None:
+            yield
+            return
+        self._held_since = self.clock()
+        self._timer.stop()
+        try:
+            yield
+        finally:
+            self._held_total += self.clock() - self._held_since
+            self._held_since = None
+            self.refresh()
 
     # ------------------------------------------------------------------ operations
 
@@ -148,7 +177,7 @@ class SessionController(QObject):
         self.engine.tick()
         snap = self.engine.snapshot()
         self.updated.emit(snap)
-        if snap.running and snap.until_next_second is not None:
+        if snap.running and snap.until_next_second is not None and not self.time_held:
             delay = min(self.frame_delay(snap.duration), snap.until_next_second)
             # One millisecond past the boundary, so the tick lands after it, not just before.
             self._timer.start(max(1, math.ceil(delay * 1000) + 1))

@@ -683,22 +683,46 @@ class MainWindow(QMainWindow):
         self.notice.setVisible(bool(text))
 
     def request_stop(self) -> None:
-        """Esc / Stop: ask first, then end the session."""
-        if self.controller.active and self.confirm_stop():
-            self.controller.stop()
+        """Esc / Stop: ask first (the session stands still meanwhile), then end the session.
 
-    def confirm_stop(self) -> bool:
-        """Ask whether to end the running session. Tests replace this method."""
+        On the stopped screen after a stop symptom, "End session" is already the answer: no
+        second question.
+        """
+        if not self.controller.active:
+            return
+        if self.session_page.halted:
+            self.controller.stop()
+            return
+        with self.controller.hold_time():
+            confirmed = self.confirm_stop()
+            if confirmed:
+                self.controller.stop()
+
+    def confirm_stop(self, quitting: bool = False) -> bool:
+        """Ask whether to end the running session (``quitting``: the app is closing).
+
+        Tests replace this method; the session's time stands still while it runs.
+        """
         from PySide6.QtWidgets import QMessageBox  # only when asked: keeps start-up short
 
-        answer = QMessageBox.question(
-            self,
-            "End the session?",
-            "End this session now? What you have done so far is kept in the summary.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        if quitting:
+            title = "Quit Stretch Timer?"
+            text = (
+                "Quit Stretch Timer? This session will be saved as stopped, with what you"
+                " have done so far."
+            )
+            yes = "Quit"
+        else:
+            title = "End the session?"
+            text = "End this session now? What you have done so far is kept in the summary."
+            yes = "End session"
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self)
+        confirm = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton("Continue session", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec()
+        return box.clickedButton() is confirm
 
     # ------------------------------------------------------------------ engine to screen
 
@@ -780,10 +804,13 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.controller.active:
-            if not self.confirm_stop():
+            with self.controller.hold_time():
+                confirmed = self.confirm_stop(quitting=True)
+                if confirmed:
+                    self.controller.stop()
+            if not confirmed:
                 event.ignore()
                 return
-            self.controller.stop()
         self.controller.shutdown()
         if self.settings is not None:
             self.settings.setValue(SETTINGS_GEOMETRY, self.saveGeometry())

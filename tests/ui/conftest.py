@@ -87,7 +87,7 @@ def make_window(
     qtbot: QtBot, clock: FakeClock, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> WindowFactory:
     # The real confirmation is a modal dialog; tests answer it (yes unless a test says no).
-    monkeypatch.setattr(MainWindow, "confirm_stop", lambda self: True)
+    monkeypatch.setattr(MainWindow, "confirm_stop", lambda self, quitting=False: True)
 
     def make(**kwargs: object) -> MainWindow:
         errors = kwargs.pop("load_errors", {})

@@ -62,3 +62,23 @@ def test_each_session_gets_a_new_engine_with_the_listeners(
     controller.stop()
     assert not controller.active
     assert not controller._timer.isActive()
+
+
+def test_holding_time_freezes_the_session_without_pause_events(
+    controller: SessionController, clock: FakeClock
+) -> None:
+    seen: list[Event] = []
+    controller.listeners.append(seen.append)
+    engine = controller.start(LONG)  # a 90 s hold
+    clock.advance(10)
+    with controller.hold_time():
+        assert controller.time_held
+        assert not controller._timer.isActive()
+        clock.advance(45)
+        controller.refresh()
+        assert engine.snapshot().remaining == 80
+        assert not controller._timer.isActive()
+    assert controller._timer.isActive()
+    clock.advance(5)
+    assert engine.snapshot().remaining == 75
+    assert [type(e).__name__ for e in seen if "Paus" in type(e).__name__] == []

@@ -8,10 +8,12 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from desktop_app.events import SessionEnded, State, SymptomReported
+from desktop_app.events import Phase, SessionEnded, State, SymptomReported
 from desktop_app.ui.window import MainWindow
 from tests.conftest import FakeClock
 from tests.ui.conftest import BASICS, FakeError, WindowFactory
+
+REAL_CONFIRM_STOP = MainWindow.confirm_stop  # before the fixture replaces it with "yes"
 
 
 def advance(window: MainWindow, clock: FakeClock, seconds: float) -> None:
@@ -198,19 +200,19 @@ def test_escape_asks_first(
     start_basics(qtbot, window)
     asked: list[bool] = []
 
-    def refuse(self: MainWindow) -> bool:
-        asked.append(True)
+    def refuse(self: MainWindow, quitting: bool = False) -> bool:
+        asked.append(quitting)
         return False
 
     monkeypatch.setattr(MainWindow, "confirm_stop", refuse)
     key(qtbot, window, Qt.Key.Key_Escape)
-    assert asked == [True]
+    assert asked == [False]
     assert window.stack.currentWidget() is window.session_page
     snap = window.controller.snapshot()
     assert snap is not None
     assert snap.state is State.PREPARING
 
-    monkeypatch.setattr(MainWindow, "confirm_stop", lambda self: True)
+    monkeypatch.setattr(MainWindow, "confirm_stop", lambda self, quitting=False: True)
     advance(window, clock, 15)
     with qtbot.waitSignal(window.session_finished) as blocker:
         key(qtbot, window, Qt.Key.Key_Escape)
@@ -220,6 +222,93 @@ def test_escape_asks_first(
     assert "Towel hamstring stretch: 0 of 6 holds (1 stopped)" in (
         window.summary_page.details_label.text()
     )
+
+
+def test_session_stands_still_while_the_question_is_open(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[object] = []
+    window.controller.listeners.append(seen.append)
+    start_basics(qtbot, window)
+    advance(window, clock, 3)  # 2 s of the prepare left
+    during: list[tuple[object, ...]] = []
+
+    def think_then_refuse(self: MainWindow, quitting: bool = False) -> bool:
+        # The person reads the question for a minute: nothing may run on behind it.
+        advance(self, clock, 60)
+        snap = self.controller.snapshot()
+        assert snap is not None
+        during.append((snap.phase, snap.remaining, shown(self)["count"]))
+        return False
+
+    monkeypatch.setattr(MainWindow, "confirm_stop", think_then_refuse)
+    key(qtbot, window, Qt.Key.Key_Escape)
+    assert during == [(Phase.PREPARING, 2.0, "2")]
+    snap = window.controller.snapshot()
+    assert snap is not None
+    assert (snap.state, snap.remaining) == (State.PREPARING, 2.0)  # runs on after "No"
+    assert window.controller._timer.isActive()
+    advance(window, clock, 2)
+    assert shown(window)["phase"] == "Hold"
+    assert not [e for e in seen if type(e).__name__ in ("SessionPaused", "SessionResumed")]
+
+
+def test_quitting_asks_its_own_question_and_saves_the_session_as_stopped(
+    qtbot: QtBot, make_window: WindowFactory, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ended: list[object] = []
+    window = make_window(listeners=[ended.append])
+    start_basics(qtbot, window)
+    advance(window, clock, 7)  # 2 s into the hold
+    asked: list[bool] = []
+
+    def agree(self: MainWindow, quitting: bool = False) -> bool:
+        asked.append(quitting)
+        advance(self, clock, 30)  # held time stands still while asked
+        return True
+
+    monkeypatch.setattr(MainWindow, "confirm_stop", agree)
+    window.quit_action.trigger()
+    assert asked == [True]
+    assert ended[-1] == SessionEnded(status="stopped", held_seconds=2.0)
+
+
+def test_question_wording_for_ending_and_quitting(qtbot: QtBot, window: MainWindow) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    texts: list[str] = []
+
+    def answer_no() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        texts.append(box.text())
+        box.reject()
+
+    for quitting in (False, True):
+        QTimer.singleShot(0, answer_no)
+        assert REAL_CONFIRM_STOP(window, quitting=quitting) is False
+    assert texts[0].startswith("End this session now?")
+    assert texts[1].startswith("Quit Stretch Timer? This session will be saved as stopped")
+
+
+def test_end_session_on_the_stopped_screen_does_not_ask_again(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[bool] = []
+
+    def refuse(self: MainWindow, quitting: bool = False) -> bool:
+        asked.append(quitting)
+        return False
+
+    monkeypatch.setattr(MainWindow, "confirm_stop", refuse)
+    start_basics(qtbot, window)
+    advance(window, clock, 12)
+    key(qtbot, window, Qt.Key.Key_P)
+    with qtbot.waitSignal(window.session_finished):
+        key(qtbot, window, Qt.Key.Key_Escape)
+    assert asked == []
+    assert window.stack.currentWidget() is window.summary_page
 
 
 # ------------------------------------------------------------------ symptoms
