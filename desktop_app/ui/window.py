@@ -67,10 +67,11 @@ def scaled_font(widget: QWidget, factor: float, *, bold: bool = False) -> QFont:
     return font
 
 
-def bullet_html(items: Sequence[str], *, numbered: bool = False) -> str:
+def bullet_html(items: Sequence[str], *, numbered: bool = False, compact: bool = False) -> str:
     tag = "ol" if numbered else "ul"
     rows = "".join(f"<li>{html.escape(item)}</li>" for item in items)
-    return f"<{tag} style='margin-left:-12px'>{rows}</{tag}>"
+    spacing = " margin-top:2px; margin-bottom:6px;" if compact else ""
+    return f"<{tag} style='margin-left:-12px;{spacing}'>{rows}</{tag}>"
 
 
 def wrapped_label(
@@ -233,12 +234,12 @@ class SessionPage(QWidget):
         self.next_label = wrapped_label(self.timer_column, "", 1.2)
         self.next_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         left.addWidget(self.next_label)
-        middle.addWidget(self.timer_column, 5)
+        middle.addWidget(self.timer_column, 1)
 
         self.info_column = QWidget(self)
         right = QVBoxLayout(self.info_column)
         right.setContentsMargins(0, 0, 0, 0)
-        middle.addWidget(self.info_column, 4)
+        middle.addWidget(self.info_column, 1)
 
         self.advice_box = QFrame(self.info_column)
         self.advice_box.setObjectName("adviceBox")
@@ -255,9 +256,11 @@ class SessionPage(QWidget):
         self.advice_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.advice_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.advice_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.advice_scroll.setStyleSheet("QScrollArea { background: transparent; }")
         self.advice_scroll.viewport().setAutoFillBackground(False)
         advice_body = QWidget(self.advice_scroll)
-        advice_body.setAutoFillBackground(False)
+        advice_body.setObjectName("adviceBody")
+        advice_body.setStyleSheet("#adviceBody { background: transparent; }")
         body_layout = QVBoxLayout(advice_body)
         body_layout.setContentsMargins(0, 0, 0, 0)
         self.advice_label = wrapped_label(advice_body, "", 1.05)
@@ -418,7 +421,9 @@ class SessionPage(QWidget):
         self._arrange_info()
 
     def _arrange_info(self) -> None:
-        self.side_scroll.setVisible(not self.halted)
+        # Symptom advice gets the whole column (the instructions come back with "Got it"), so
+        # a symptom's advice and red flags fit the default window without scrolling.
+        self.side_scroll.setVisible(not self.halted and self.advice_box.isHidden())
 
     def show_advice(self, advices: Sequence[Advice]) -> None:
         """Show the advice for one symptom, or for several reported while stopped, in order."""
@@ -426,13 +431,15 @@ class SessionPage(QWidget):
         parts = []
         for advice in advices:
             if len(advices) > 1:
-                parts.append(f"<p><b>{html.escape(advice.title)}</b></p>")
-            parts.append(f"<p>{html.escape(advice.lead)}</p>")
+                parts.append(f"<p style='margin:0'><b>{html.escape(advice.title)}</b></p>")
+            parts.append(
+                f"<p style='margin-top:0; margin-bottom:6px'>{html.escape(advice.lead)}</p>"
+            )
             for section in advice.sections:
                 title = html.escape(section.title)
                 if section.warning:
                     title = f"<span style='color:{WARNING_ACCENT}'>{title}</span>"
-                parts.append(f"<b>{title}</b>{bullet_html(section.items)}")
+                parts.append(f"<b>{title}</b>{bullet_html(section.items, compact=True)}")
         self.advice_label.setText("".join(parts))
         self.advice_box.show()
         self.advice_scroll.verticalScrollBar().setValue(0)

@@ -8,7 +8,10 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from desktop_app import paths
 from desktop_app.events import Phase, SessionEnded, State, SymptomReported
+from desktop_app.routines import load_library
+from desktop_app.ui.app import build_window
 from desktop_app.ui.window import MainWindow
 from tests.conftest import FakeClock
 from tests.ui.conftest import BASICS, FakeError, WindowFactory
@@ -544,3 +547,36 @@ def test_window_works_at_800_by_600(qtbot: QtBot, window: MainWindow) -> None:
     assert window.width() == 800
     assert window.session_page.countdown.isVisible()
     assert BASICS.name  # the routine under test
+
+
+@pytest.mark.parametrize(("width", "height"), [(1000, 700), (800, 600)])
+def test_real_symptom_advice_fits_and_got_it_stays_in_view(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    clock: FakeClock,
+    data_dir: Path,
+    width: int,
+    height: int,
+) -> None:
+    library = load_library([paths.resources_dir() / "routines.yaml"]).library
+    window = build_window(library, {}, data_dir, clock=clock)
+    qtbot.addWidget(window)
+    window.resize(width, height)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.start_selected()
+    advance(window, clock, 12)
+    window.controller.report_symptom(library.symptoms["tingling"])
+    page = window.session_page
+    qtbot.waitUntil(page.advice_box.isVisible)
+    assert "See a professional if" in page.advice_label.text()
+    bar = page.advice_scroll.verticalScrollBar()
+    if (width, height) == (1000, 700):
+        # Advice and red flags without scrolling, once the layout has settled.
+        qtbot.waitUntil(lambda: page.advice_box.height() > 400 and bar.maximum() == 0)
+    # The dismiss button is never inside the scrolling part, and fully inside the window.
+    button = page.dismiss_button
+    assert button.isVisible()
+    assert not page.advice_scroll.isAncestorOf(button)
+    corner = button.mapTo(window, button.rect().bottomRight())
+    assert window.rect().contains(corner)
