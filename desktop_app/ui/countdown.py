@@ -6,6 +6,9 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+NUMBER_SHARE = 0.42
+"""The big number's height as a share of the ring's inner height."""
+
 
 class CountdownWidget(QWidget):
     """Draws what it is given (text, caption, fraction left); it never looks at a clock."""
@@ -60,13 +63,9 @@ class CountdownWidget(QWidget):
         self.setAccessibleDescription(f"{text} {caption}".strip())
         self.update()
 
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        palette = self.palette()
+    def _geometry(self) -> tuple[QRectF, float]:
+        """The ring's rectangle and pen width for the widget's current size."""
         side = min(self.width(), self.height()) - 8.0
-        if side <= 0:
-            return
         pen_width = max(6.0, side * 0.055)
         rect = QRectF(
             (self.width() - side) / 2 + pen_width / 2,
@@ -74,6 +73,30 @@ class CountdownWidget(QWidget):
             side - pen_width,
             side - pen_width,
         )
+        return rect, pen_width
+
+    def number_font(self) -> QFont:
+        """The font of the big number at the current size (what :meth:`paintEvent` uses)."""
+        rect, pen_width = self._geometry()
+        inner = rect.adjusted(pen_width * 1.5, pen_width * 1.5, -pen_width * 1.5, -pen_width * 1.5)
+        number_font = QFont(self.font())
+        number_font.setWeight(QFont.Weight.DemiBold)
+        number_font.setPixelSize(max(12, int(inner.height() * NUMBER_SHARE)))
+        metrics = QFontMetricsF(number_font)
+        width = metrics.horizontalAdvance(self._text or "0")
+        if width > inner.width() * 0.85:
+            number_font.setPixelSize(
+                max(12, int(number_font.pixelSize() * inner.width() * 0.85 / width))
+            )
+        return number_font
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if min(self.width(), self.height()) <= 8:
+            return
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = self.palette()
+        rect, pen_width = self._geometry()
         track = QColor(palette.color(QPalette.ColorRole.WindowText))
         track.setAlphaF(0.12)
         painter.setPen(QPen(track, pen_width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
@@ -91,16 +114,7 @@ class CountdownWidget(QWidget):
 
         inner = rect.adjusted(pen_width * 1.5, pen_width * 1.5, -pen_width * 1.5, -pen_width * 1.5)
         text_color = palette.color(QPalette.ColorRole.WindowText)
-        number_font = QFont(self.font())
-        number_font.setWeight(QFont.Weight.DemiBold)
-        number_font.setPixelSize(max(12, int(inner.height() * 0.42)))
-        metrics = QFontMetricsF(number_font)
-        width = metrics.horizontalAdvance(self._text or "0")
-        if width > inner.width() * 0.85:
-            number_font.setPixelSize(
-                max(12, int(number_font.pixelSize() * inner.width() * 0.85 / width))
-            )
-        painter.setFont(number_font)
+        painter.setFont(self.number_font())
         painter.setPen(text_color)
         number_rect = QRectF(inner.left(), inner.top(), inner.width(), inner.height() * 0.78)
         painter.drawText(number_rect, Qt.AlignmentFlag.AlignCenter, self._text)

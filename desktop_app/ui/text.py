@@ -104,7 +104,7 @@ def describe_halted(snapshot: Snapshot, stopped: PlannedHold | None) -> SessionV
         stretch_name=f"Stretch stopped: {name}",
         phase=None,
         phase_text=f"You reported: {halted.label}",
-        side_text="Nothing is running. Read the advice, then choose below.",
+        side_text="Nothing is running.",
         countdown_text="",
         countdown_caption="",
         fraction_left=0.0,

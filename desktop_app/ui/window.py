@@ -53,6 +53,20 @@ PREPARE_ACCENT = QColor("#c8701a")
 REST_ACCENT = QColor("#2f8f60")
 WARNING_ACCENT = "#c0392b"
 
+# Text sizes on the session page, as multiples of the system font (read from a metre or two
+# away; nothing is a fixed pixel size). The countdown number scales with the ring instead.
+SIZE_NAME = 2.0
+SIZE_PHASE = 2.6
+SIZE_SIDE = 1.8
+SIZE_PROGRESS = 1.3
+SIZE_NEXT = 1.35
+SIZE_TEXT = 1.3
+"""Instructions, tips and cautions."""
+SIZE_ADVICE = 1.25
+SIZE_ADVICE_HALTED = 1.4
+SIZE_ADVICE_TITLE = 1.5
+SIZE_BUTTON = 1.15
+
 
 def scaled_font(widget: QWidget, factor: float, *, bold: bool = False) -> QFont:
     """The widget's font (so the system font size) scaled by ``factor``."""
@@ -70,7 +84,7 @@ def scaled_font(widget: QWidget, factor: float, *, bold: bool = False) -> QFont:
 def bullet_html(items: Sequence[str], *, numbered: bool = False, compact: bool = False) -> str:
     tag = "ol" if numbered else "ul"
     rows = "".join(f"<li>{html.escape(item)}</li>" for item in items)
-    spacing = " margin-top:2px; margin-bottom:6px;" if compact else ""
+    spacing = " margin-top:1px; margin-bottom:5px;" if compact else ""
     return f"<{tag} style='margin-left:-12px;{spacing}'>{rows}</{tag}>"
 
 
@@ -211,17 +225,23 @@ class SessionPage(QWidget):
         outer.setContentsMargins(20, 12, 20, 12)
 
         header = QGridLayout()
-        self.stretch_label = wrapped_label(self, "", 1.8, bold=True)
-        self.progress_label = wrapped_label(self, "", 1.1)
+        self.stretch_label = wrapped_label(self, "", SIZE_NAME, bold=True)
+        self.progress_label = wrapped_label(self, "", SIZE_PROGRESS)
         self.progress_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        self.phase_label = wrapped_label(self, "", 2.3, bold=True)
-        self.side_label = wrapped_label(self, "", 1.6)
+        self.progress_label.setWordWrap(False)
+        self.phase_label = wrapped_label(self, "", SIZE_PHASE, bold=True)
+        self.side_label = wrapped_label(self, "", SIZE_SIDE)
         header.addWidget(self.stretch_label, 0, 0)
         header.addWidget(self.progress_label, 0, 1)
-        header.addWidget(self.phase_label, 1, 0, 1, 2)
-        header.addWidget(self.side_label, 2, 0, 1, 2)
-        header.setColumnStretch(0, 3)
-        header.setColumnStretch(1, 1)
+        # The phase and the side/rep share a line: the ring keeps its height.
+        phase_row = QHBoxLayout()
+        phase_row.setSpacing(28)
+        self.phase_label.setWordWrap(False)
+        self.side_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        phase_row.addWidget(self.phase_label, 0)
+        phase_row.addWidget(self.side_label, 1)
+        header.addLayout(phase_row, 1, 0, 1, 2)
+        header.setColumnStretch(0, 1)
         outer.addLayout(header)
 
         middle = QHBoxLayout()
@@ -231,7 +251,7 @@ class SessionPage(QWidget):
         left.setContentsMargins(0, 0, 0, 0)
         self.countdown = CountdownWidget(self.timer_column)
         left.addWidget(self.countdown, 1)
-        self.next_label = wrapped_label(self.timer_column, "", 1.2)
+        self.next_label = wrapped_label(self.timer_column, "", SIZE_NEXT)
         self.next_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         left.addWidget(self.next_label)
         middle.addWidget(self.timer_column, 1)
@@ -248,8 +268,16 @@ class SessionPage(QWidget):
             " background: palette(alternate-base); }"
         )
         advice_layout = QVBoxLayout(self.advice_box)
-        self.advice_title = wrapped_label(self.advice_box, "", 1.3, bold=True)
-        advice_layout.addWidget(self.advice_title)
+        advice_layout.setContentsMargins(12, 8, 8, 8)
+        advice_layout.setSpacing(2)
+        title_row = QHBoxLayout()
+        self.advice_title = wrapped_label(self.advice_box, "", SIZE_ADVICE_TITLE, bold=True)
+        title_row.addWidget(self.advice_title, 1)
+        # Beside the title, so it never scrolls out of view and costs no height of its own.
+        self.dismiss_button = self._button("Got it", self.advice_box)
+        self.dismiss_button.clicked.connect(self.clear_advice)
+        title_row.addWidget(self.dismiss_button, 0, Qt.AlignmentFlag.AlignTop)
+        advice_layout.addLayout(title_row)
         # Only the advice text scrolls (on small screens); the dismiss button stays in view.
         self.advice_scroll = QScrollArea(self.advice_box)
         self.advice_scroll.setWidgetResizable(True)
@@ -263,16 +291,13 @@ class SessionPage(QWidget):
         advice_body.setStyleSheet("#adviceBody { background: transparent; }")
         body_layout = QVBoxLayout(advice_body)
         body_layout.setContentsMargins(0, 0, 0, 0)
-        self.advice_label = wrapped_label(advice_body, "", 1.05)
+        self.advice_label = wrapped_label(advice_body, "", SIZE_ADVICE)
         self.advice_label.setTextFormat(Qt.TextFormat.RichText)
         self.advice_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         body_layout.addWidget(self.advice_label)
         body_layout.addStretch(1)
         self.advice_scroll.setWidget(advice_body)
         advice_layout.addWidget(self.advice_scroll, 1)
-        self.dismiss_button = self._button("Got it", self.advice_box)
-        self.dismiss_button.clicked.connect(self.clear_advice)
-        advice_layout.addWidget(self.dismiss_button, 0, Qt.AlignmentFlag.AlignRight)
         self.advice_box.hide()
         right.addWidget(self.advice_box, 1)
 
@@ -284,11 +309,11 @@ class SessionPage(QWidget):
         side_panel = QWidget(self.side_scroll)
         side_layout = QVBoxLayout(side_panel)
         side_layout.setContentsMargins(8, 0, 8, 0)
-        self.cautions_label = wrapped_label(side_panel, "", 1.15)
+        self.cautions_label = wrapped_label(side_panel, "", SIZE_TEXT)
         self.cautions_label.setTextFormat(Qt.TextFormat.RichText)
-        self.instructions_label = wrapped_label(side_panel, "", 1.15)
+        self.instructions_label = wrapped_label(side_panel, "", SIZE_TEXT)
         self.instructions_label.setTextFormat(Qt.TextFormat.RichText)
-        self.tips_label = wrapped_label(side_panel, "", 1.1)
+        self.tips_label = wrapped_label(side_panel, "", SIZE_TEXT)
         self.tips_label.setTextFormat(Qt.TextFormat.RichText)
         side_layout.addWidget(self.cautions_label)
         side_layout.addWidget(self.instructions_label)
@@ -320,7 +345,7 @@ class SessionPage(QWidget):
             "Continue with the next stretch:\nnext  (Space)", self.halted_box
         )
         self.end_button = self._button("End session  (Esc)", self.halted_box)
-        self.continue_button.setFont(scaled_font(self.continue_button, 1.1, bold=True))
+        self.continue_button.setFont(scaled_font(self.continue_button, SIZE_BUTTON, bold=True))
         for button in (self.continue_button, self.end_button):
             button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
             # Focusable (so the suggested choice can hold the focus and Enter picks it),
@@ -335,7 +360,7 @@ class SessionPage(QWidget):
         outer.addWidget(self.controls)
 
         symptom_row = QHBoxLayout()
-        report = wrapped_label(self, "Tell me if you feel:", 1.0)
+        report = wrapped_label(self, "Tell me if you feel:", SIZE_BUTTON)
         report.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
         symptom_row.addWidget(report)
         self.symptom_buttons: dict[str, QPushButton] = {}
@@ -354,7 +379,7 @@ class SessionPage(QWidget):
         button = QPushButton(text, parent)
         # Keys belong to the window's shortcuts: no button may swallow Space or the arrows.
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        button.setFont(scaled_font(button, 1.1))
+        button.setFont(scaled_font(button, SIZE_BUTTON))
         button.setMinimumHeight(40)
         return button
 
@@ -407,8 +432,8 @@ class SessionPage(QWidget):
         )
         self.halted_layout.insertWidget(0, first, 3)
         self.halted_layout.insertWidget(1, second, 2)
-        self.end_button.setFont(scaled_font(self, 1.1, bold=suggested))
-        self.continue_button.setFont(scaled_font(self, 1.1, bold=not suggested))
+        self.end_button.setFont(scaled_font(self, SIZE_BUTTON, bold=suggested))
+        self.continue_button.setFont(scaled_font(self, SIZE_BUTTON, bold=not suggested))
         if self.halted:
             first.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -418,6 +443,8 @@ class SessionPage(QWidget):
         # Stopped: nothing may look like a running timer, and the advice takes the main area.
         self.timer_column.setVisible(not halted)
         self.dismiss_button.setVisible(not halted)
+        # Stopped, the advice is the main thing on screen and has room to be larger.
+        self.advice_label.setFont(scaled_font(self, SIZE_ADVICE_HALTED if halted else SIZE_ADVICE))
         self._arrange_info()
 
     def _arrange_info(self) -> None:
@@ -433,7 +460,7 @@ class SessionPage(QWidget):
             if len(advices) > 1:
                 parts.append(f"<p style='margin:0'><b>{html.escape(advice.title)}</b></p>")
             parts.append(
-                f"<p style='margin-top:0; margin-bottom:6px'>{html.escape(advice.lead)}</p>"
+                f"<p style='margin-top:0; margin-bottom:4px'>{html.escape(advice.lead)}</p>"
             )
             for section in advice.sections:
                 title = html.escape(section.title)

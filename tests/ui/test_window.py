@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from desktop_app import paths
@@ -580,3 +581,30 @@ def test_real_symptom_advice_fits_and_got_it_stays_in_view(
     assert not page.advice_scroll.isAncestorOf(button)
     corner = button.mapTo(window, button.rect().bottomRight())
     assert window.rect().contains(corner)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1000, 700), (800, 600)])
+def test_text_reads_from_across_the_room_and_still_fits(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock, width: int, height: int
+) -> None:
+    window.resize(width, height)
+    start_basics(qtbot, window)
+    page = window.session_page
+    base = window.font().pointSizeF()
+
+    def ratio(label: QLabel) -> float:
+        return label.font().pointSizeF() / base
+
+    assert ratio(page.phase_label) >= 2.5
+    assert ratio(page.side_label) >= 1.6
+    assert ratio(page.instructions_label) >= 1.25
+    assert ratio(page.cautions_label) >= 1.25
+    assert ratio(page.next_label) >= 1.2
+    assert ratio(page.advice_label) >= 1.25
+    advance(window, clock, 5)
+    assert ratio(page.tips_label) >= 1.25
+    # The countdown digits keep their size (about a fifth of the window's height).
+    qtbot.waitUntil(lambda: page.countdown.number_font().pixelSize() >= 0.2 * height - 10)
+    # Nothing needs more width than the window has.
+    assert window.minimumSizeHint().width() <= width
+    assert page.progress_label.width() >= page.progress_label.sizeHint().width()
