@@ -11,10 +11,14 @@ from desktop_app.events import HoldEnded, Phase, SessionEnded, State, SymptomRep
 from desktop_app.model import PlannedHold, Routine, Symptom
 
 
-def clock_text(seconds: float) -> str:
-    """A countdown reading: ``45`` under a minute, ``1:05`` from a minute, ``1:02:03`` beyond."""
+def clock_text(seconds: float, *, minutes_always: bool = False) -> str:
+    """A countdown reading: ``45`` under a minute, ``1:05`` from a minute, ``1:02:03`` beyond.
+
+    ``minutes_always`` writes ``0:45`` under a minute too (the routine's time left, which is
+    read as a clock time beside ``10:18 left``, never as a bare count).
+    """
     whole = max(0, math.ceil(seconds))
-    if whole < 60:
+    if whole < 60 and not minutes_always:
         return str(whole)
     minutes, secs = divmod(whole, 60)
     if minutes < 60:
@@ -156,7 +160,7 @@ def describe(snapshot: Snapshot, stopped: PlannedHold | None = None) -> SessionV
         next_text = f"Next: {hold_title(nxt)} · {duration_text(nxt.hold)}"
     progress = (
         f"Stretch {snapshot.step_number} of {snapshot.step_total}"
-        f" · {clock_text(snapshot.routine_remaining)} left"
+        f" · {clock_text(snapshot.routine_remaining, minutes_always=True)} left"
     )
     stretch = hold.stretch
     return SessionView(

@@ -608,3 +608,12 @@ def test_text_reads_from_across_the_room_and_still_fits(
     # Nothing needs more width than the window has.
     assert window.minimumSizeHint().width() <= width
     assert page.progress_label.width() >= page.progress_label.sizeHint().width()
+
+
+def test_time_left_under_a_minute_reads_as_minutes_and_seconds(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock
+) -> None:
+    start_basics(qtbot, window)
+    advance(window, clock, 235 - 18)
+    assert shown(window)["progress"] == "Stretch 2 of 2 · 0:18 left"
+    assert shown(window)["count"] == "18"  # the countdown itself stays a bare number
