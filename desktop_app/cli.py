@@ -10,11 +10,11 @@ from datetime import date
 from pathlib import Path
 
 from desktop_app import __version__
+from desktop_app.model import duration_text
 from desktop_app.paths import bundled_routines_file, data_dir, user_routines_dir
 from desktop_app.routines import (
     LoadResult,
     expand_paths,
-    format_duration,
     load_library,
     routine_files,
 )
@@ -132,7 +132,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         steps = f"{len(r.steps)} step" + ("" if len(r.steps) == 1 else "s")
         print(
             f"{r.id:<{id_width}}  {r.name:<{name_width}}  {steps:>8}  "
-            f"{r.planned_seconds:>5} s  ({format_duration(r.planned_seconds)})"
+            f"{r.planned_seconds:>5} s  ({duration_text(r.planned_seconds)})"
         )
     return EXIT_OK
 

@@ -361,17 +361,6 @@ def parse_duration(value: object) -> int | None:
     return hours * 3600 + minutes * 60 + seconds
 
 
-def format_duration(seconds: float) -> str:
-    """A duration as people say it: '45 s', '2 min', '1 min 30 s'."""
-    total = round(seconds)
-    minutes, secs = divmod(total, 60)
-    if minutes == 0:
-        return f"{secs} s"
-    if secs == 0:
-        return f"{minutes} min"
-    return f"{minutes} min {secs} s"
-
-
 # --------------------------------------------------------------------------- one file
 
 

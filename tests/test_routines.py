@@ -11,11 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from desktop_app.model import PauseKind
+from desktop_app.model import PauseKind, duration_text
 from desktop_app.routines import (
     RoutineError,
     RoutineFileError,
-    format_duration,
     load_library,
     parse_duration,
     parse_routines,
@@ -187,12 +186,13 @@ def test_not_durations(text: object) -> None:
     assert parse_duration(text) is None
 
 
-def test_format_duration() -> None:
-    assert [format_duration(s) for s in (45, 60, 90, 630)] == [
+def test_duration_text() -> None:
+    assert [duration_text(s) for s in (45, 60, 90, 630, 3900)] == [
         "45 s",
         "1 min",
         "1 min 30 s",
         "10 min 30 s",
+        "1 h 5 min",
     ]
 
 

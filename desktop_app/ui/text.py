@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from desktop_app.engine import Snapshot
 from desktop_app.events import HoldEnded, Phase, SessionEnded, State, SymptomReported
-from desktop_app.model import PlannedHold, Routine, Symptom
+from desktop_app.model import PlannedHold, Routine, Symptom, duration_text
 
 
 def clock_text(seconds: float, *, minutes_always: bool = False) -> str:
@@ -25,18 +25,6 @@ def clock_text(seconds: float, *, minutes_always: bool = False) -> str:
         return f"{minutes}:{secs:02d}"
     hours, minutes = divmod(minutes, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}"
-
-
-def duration_text(seconds: float) -> str:
-    """A length of time in words: ``30 s``, ``2 min``, ``4 min 10 s``, ``1 h 5 min``."""
-    whole = max(0, round(seconds))
-    if whole < 60:
-        return f"{whole} s"
-    minutes, secs = divmod(whole, 60)
-    if minutes >= 60:
-        hours, minutes = divmod(minutes, 60)
-        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-    return f"{minutes} min {secs} s" if secs else f"{minutes} min"
 
 
 def side_text(hold: PlannedHold) -> str:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.engine import Listener, Snapshot
 from desktop_app.events import Event, Phase, SessionEnded, SymptomReported
-from desktop_app.model import Library, PlannedHold, Routine, Symptom
+from desktop_app.model import Library, PlannedHold, Routine, Symptom, duration_text
 from desktop_app.ui.controller import SessionController
 from desktop_app.ui.countdown import CountdownWidget
 from desktop_app.ui.text import (
@@ -37,7 +37,6 @@ from desktop_app.ui.text import (
     SessionView,
     describe,
     describe_summary,
-    duration_text,
     routine_summary,
     symptom_advice,
 )
