@@ -12,7 +12,7 @@ cd "$(dirname "$0")"
 # also needs the xcb ones (Qt's own error names only libxcb-cursor0 when any is missing).
 APT_BASE=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 fonts-dejavu-core)
 APT_WINDOW=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-randr0
-  libxcb-render-util0 libxcb-image0 libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1)
+  libxcb-render-util0 libxcb-image0 libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1 libpulse0)
 
 apt_install() {
   local missing=() pkg

@@ -217,8 +217,15 @@ def cmd_gui(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     from desktop_app.ui.app import run_gui
     from desktop_app.ui.session_log import SessionLogLink, attach_session_log
+    from desktop_app.ui.sound import attach_sound_cues
+    from desktop_app.ui.window import MainWindow
 
     links: list[SessionLogLink] = []
+
+    def on_window(window: MainWindow) -> None:
+        links.append(attach_session_log(window, data))
+        attach_sound_cues(window)
+
     try:
         return run_gui(
             result.library,
@@ -228,7 +235,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
             start=args.start,
             exit_when_done=args.exit_when_done,
             argv=[sys.argv[0]],
-            on_window=lambda window: links.append(attach_session_log(window, data)),
+            on_window=on_window,
         )
     finally:
         for link in links:

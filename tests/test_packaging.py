@@ -95,6 +95,12 @@ def test_plain_install_finds_bundled_resources_in_the_package(tmp_path: Path) ->
         assert (installed / name).is_file(), f"{name} is not installed in desktop_app/resources"
         assert (installed / name).read_bytes() == (CHECKOUT_RESOURCES / name).read_bytes()
     json.loads((installed / "routines.schema.json").read_text(encoding="utf-8"))
+    sounds = sorted(path.name for path in (CHECKOUT_RESOURCES / "sounds").glob("*.wav"))
+    assert len(sounds) >= 4, sounds
+    for name in sounds:
+        installed_sound = installed / "sounds" / name
+        assert installed_sound.is_file(), f"sounds/{name} is not installed in desktop_app/resources"
+        assert installed_sound.read_bytes() == (CHECKOUT_RESOURCES / "sounds" / name).read_bytes()
 
     # -S: no site-packages and no .pth files, so even an editable install of the checkout in
     # the venv cannot put it on sys.path; PYTHONPATH gives the install, then PyYAML's folder.

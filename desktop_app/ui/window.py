@@ -45,6 +45,8 @@ log = logging.getLogger(__name__)
 
 SETTINGS_GEOMETRY = "window/geometry"
 SETTINGS_LAST_ROUTINE = "session/last_routine"
+SETTINGS_SOUND = "sound/enabled"
+SOUND_TIP = "Soft tones when a hold starts and ends, so you need not watch the screen"
 
 # Ring colours for the pauses; the hold uses the palette's highlight. Both read on light and
 # dark backgrounds, and nothing else in the window is a fixed colour.
@@ -598,8 +600,28 @@ class MainWindow(QMainWindow):
         history_action.setShortcut(QKeySequence("Ctrl+H"))
         history_action.triggered.connect(self.history_requested)
         view_menu.addAction(history_action)
+        # Played by desktop_app.ui.sound.SoundCues, which disables this when there is no sound.
+        sound_action = QAction("&Sound cues", self)
+        sound_action.setCheckable(True)
+        sound_action.setShortcut(QKeySequence("Ctrl+M"))
+        sound_action.setToolTip(SOUND_TIP)
+        sound_action.setStatusTip(SOUND_TIP)
+        sound_action.setChecked(self._sound_wanted())
+        sound_action.toggled.connect(self._remember_sound)
+        view_menu.addAction(sound_action)
+        view_menu.setToolTipsVisible(True)
         self.quit_action = quit_action
         self.history_action = history_action
+        self.sound_action = sound_action
+
+    def _sound_wanted(self) -> bool:
+        if self.settings is None:
+            return True
+        return bool(self.settings.value(SETTINGS_SOUND, True, type=bool))
+
+    def _remember_sound(self, enabled: bool) -> None:
+        if self.settings is not None:
+            self.settings.setValue(SETTINGS_SOUND, enabled)
 
     def _shortcut(
         self, key: str | QKeySequence.StandardKey | Qt.Key, slot: Callable[[], object]

@@ -1,0 +1,232 @@
+"""Sound cues: which tones a session driven by keys plays, the menu toggle, and no sound at all."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QObject, Qt
+from pytestqt.qtbot import QtBot
+
+from desktop_app.ui.sound import NO_OUTPUT, Cue, NoSoundError, SoundCues, sound_files
+from desktop_app.ui.window import MainWindow
+from tests.conftest import REPO, FakeClock
+from tests.ui.conftest import WindowFactory
+
+TICK, START, DONE, FINISH = Cue.TICK, Cue.HOLD_STARTED, Cue.HOLD_COMPLETED, Cue.SESSION_FINISHED
+
+
+class FakePlayer:
+    """Records what was played, with the fake clock's time."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock = clock
+        self.played: list[tuple[Cue, float]] = []
+        self.on_failure: Callable[[str], None] | None = None
+
+    def __call__(
+        self, sounds: Mapping[Cue, Path], parent: QObject, on_failure: Callable[[str], None]
+    ) -> FakePlayer:
+        assert set(sounds) == set(Cue)
+        self.on_failure = on_failure
+        return self
+
+    def play(self, cue: Cue) -> None:
+        self.played.append((cue, self.clock.now))
+
+    @property
+    def cues(self) -> list[Cue]:
+        return [cue for cue, _ in self.played]
+
+
+@pytest.fixture
+def player(clock: FakeClock) -> FakePlayer:
+    return FakePlayer(clock)
+
+
+def attach(qtbot: QtBot, window: MainWindow, factory: object) -> SoundCues:
+    cues = SoundCues(window, player_factory=factory, finish_delay_ms=20)  # type: ignore[arg-type]
+    qtbot.waitUntil(lambda: cues.available is not None)
+    return cues
+
+
+def run_seconds(window: MainWindow, clock: FakeClock, seconds: int) -> None:
+    """Let the session run, one second at a time (as the controller's timer would)."""
+    for _ in range(seconds):
+        clock.advance(1)
+        window.controller.refresh()
+
+
+def test_a_session_driven_by_keys_plays_ticks_hold_tones_and_the_finishing_chime(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock, player: FakePlayer
+) -> None:
+    cues = attach(qtbot, window, player)
+    assert cues.available is True
+    assert window.sound_action.isEnabled()
+    assert window.sound_action.isChecked()  # on by default
+    assert window.select_routine("basics")
+    t0 = clock.now
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    # Each of the 7 holds: 5 s getting into position, then a hold of 30 s (20 s for the last).
+    run_seconds(window, clock, 6 * 35 + 5 + 20)
+    assert window.stack.currentWidget() is window.summary_page
+    qtbot.waitUntil(lambda: FINISH in player.cues)
+
+    per_hold = [TICK, TICK, TICK, START, DONE]
+    assert player.cues == per_hold * 7 + [FINISH]
+    # The ticks sound as 3, 2 and 1 appear; the hold's tone at its start and at its end.
+    first = [when - t0 for _, when in player.played[:5]]
+    assert first == [2, 3, 4, 5, 35]
+    # The chime waits for the last hold's tone instead of sounding over it.
+    assert player.played[-1][1] == player.played[-2][1] == t0 + 235
+
+
+def test_rests_are_silent_and_a_back_restarts_the_hold_with_its_tone(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock, player: FakePlayer
+) -> None:
+    attach(qtbot, window, player)
+    assert window.select_routine("long")  # no prepare; 10 s rest between the two holds
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    run_seconds(window, clock, 5)
+    qtbot.keyClick(window, Qt.Key.Key_Left)  # restart the hold
+    run_seconds(window, clock, 90 + 10)
+    assert player.cues == [START, START, DONE, START]
+
+
+def test_a_pause_stops_the_ticks_until_resumed(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock, player: FakePlayer
+) -> None:
+    attach(qtbot, window, player)
+    assert window.select_routine("basics")
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    run_seconds(window, clock, 2)  # 3 is showing: one tick
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    run_seconds(window, clock, 20)
+    assert player.cues == [TICK]
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    run_seconds(window, clock, 3)
+    assert player.cues == [TICK, TICK, TICK, START]
+
+
+def test_skipping_or_stopping_a_hold_plays_no_completed_tone(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock, player: FakePlayer
+) -> None:
+    attach(qtbot, window, player)
+    assert window.select_routine("basics")
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    qtbot.keyClick(window, Qt.Key.Key_Right)  # skip getting into position: the hold starts
+    run_seconds(window, clock, 10)
+    qtbot.keyClick(window, Qt.Key.Key_Right)  # skip the hold
+    run_seconds(window, clock, 7)  # 5 s into position, 2 s of the next hold
+    qtbot.keyClick(window, Qt.Key.Key_Escape)  # stop (confirmed)
+    assert window.stack.currentWidget() is window.summary_page
+    assert player.cues == [START, TICK, TICK, TICK, START]
+
+
+def test_ctrl_m_turns_the_cues_off_and_the_choice_is_remembered(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    clock: FakeClock,
+    player: FakePlayer,
+    data_dir: Path,
+) -> None:
+    window = make_window()
+    attach(qtbot, window, player)
+    qtbot.keyClick(window, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    assert not window.sound_action.isChecked()
+    assert window.select_routine("long")
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    run_seconds(window, clock, 95)
+    assert player.cues == []
+    qtbot.keyClick(window, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    run_seconds(window, clock, 10)
+    assert player.cues == [START]
+    qtbot.keyClick(window, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)  # off again
+    window.controller.stop()
+    window.close()
+
+    again = make_window()
+    assert (data_dir / "settings.ini").is_file()
+    assert again.sound_action.isEnabled()
+    assert not again.sound_action.isChecked()
+    qtbot.keyClick(again, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    again.close()
+    assert make_window().sound_action.isChecked()
+
+
+def test_no_sound_output_disables_the_action_and_the_session_runs(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock
+) -> None:
+    def no_output(*_args: object) -> object:
+        raise NoSoundError("no audio output device")
+
+    cues = attach(qtbot, window, no_output)
+    assert cues.available is False
+    action = window.sound_action
+    assert not action.isEnabled()
+    assert action.toolTip() == action.statusTip() == NO_OUTPUT
+    assert window.select_routine("basics")
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    run_seconds(window, clock, 245)
+    assert window.stack.currentWidget() is window.summary_page
+
+
+def test_a_sound_that_fails_later_turns_the_cues_off_quietly(
+    qtbot: QtBot,
+    window: MainWindow,
+    clock: FakeClock,
+    player: FakePlayer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    cues = attach(qtbot, window, player)
+    assert window.select_routine("long")
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    assert player.cues == [START]
+    assert player.on_failure is not None
+    with caplog.at_level("INFO", logger="desktop_app.ui.sound"):
+        player.on_failure("hold-started.wav cannot be played")  # a QSoundEffect in Error
+    assert cues.available is False
+    assert not window.sound_action.isEnabled()
+    assert window.sound_action.toolTip() == NO_OUTPUT
+    assert [r.levelname for r in caplog.records] == ["INFO"]
+    assert all(r.exc_info is None for r in caplog.records)
+    run_seconds(window, clock, 200)
+    assert window.stack.currentWidget() is window.summary_page
+    assert player.cues == [START]
+
+
+@pytest.mark.qt_log_ignore(
+    "Couldn't (load|resolve)",
+    "Using Qt multimedia with FFmpeg",
+    "PulseAudioService",
+    "QSoundEffect",
+)
+def test_the_real_qtmultimedia_player_degrades_silently(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level("INFO", logger="desktop_app.ui.sound"):
+        cues = SoundCues(window)  # QtMultimedia, whatever this machine has
+        qtbot.waitUntil(lambda: cues.available is not None, timeout=10_000)
+        assert window.sound_action.isEnabled() is cues.available
+        if not cues.available:
+            assert window.sound_action.toolTip() == NO_OUTPUT
+        assert window.select_routine("basics")
+        qtbot.keyClick(window, Qt.Key.Key_Return)
+        run_seconds(window, clock, 245)
+        assert window.stack.currentWidget() is window.summary_page
+        assert window.sound_action.isEnabled() is cues.available
+    assert all(r.levelno <= 20 and r.exc_info is None for r in caplog.records)
+
+
+def test_every_cue_has_a_short_soft_wav() -> None:
+    import wave
+
+    for cue, path in sound_files(REPO / "resources" / "sounds").items():
+        with wave.open(str(path), "rb") as sound:
+            assert (sound.getnchannels(), sound.getsampwidth(), sound.getframerate()) == (
+                1,
+                2,
+                44100,
+            ), cue
+            assert sound.getnframes() / sound.getframerate() < 0.6, cue
