@@ -33,6 +33,8 @@ from desktop_app.ui.window import MainWindow
 log = logging.getLogger(__name__)
 
 SETTINGS_FILE = "settings.ini"
+# With --exit-when-done: long enough to see "Well done" and hear the finishing chime.
+EXIT_LINGER_MS = 1500
 
 
 def settings_for(data_dir: Path) -> QSettings:
@@ -103,7 +105,7 @@ def run_gui(
     if exit_when_done:
         # Queued on the window, so the summary is drawn and listeners are done first.
         window.session_finished.connect(
-            lambda _event: QTimer.singleShot(0, window, lambda: app.exit(0))
+            lambda _event: QTimer.singleShot(EXIT_LINGER_MS, window, lambda: app.exit(0))
         )
     if on_window is not None:
         on_window(window)

@@ -1,4 +1,4 @@
-"""The real app, killed with SIGKILL mid-session, loses no finished hold."""
+"""The real app in a subprocess: killed mid-session it loses no hold; run to the end it exits 0."""
 
 from __future__ import annotations
 
@@ -117,3 +117,44 @@ def test_sigkill_mid_session_keeps_every_finished_hold(tmp_path: Path) -> None:
     assert [h["rep"] for h in session["holds"]] == list(range(1, logged + 1))
     assert {h["outcome"] for h in session["holds"]} == {"completed"}
     assert all(h["held_seconds"] >= 0.9 for h in session["holds"])
+
+
+def test_exit_when_done_ends_by_itself_with_exit_code_0(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    routines = tmp_path / "short.yaml"
+    routines.write_text(
+        ROUTINE.replace("reps: 60", "reps: 2").replace("id: kill-test", "id: short"),
+        encoding="utf-8",
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("STRETCH_TIMER_DATA_DIR", None)
+    started = time.monotonic()
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "desktop_app",
+            "--data-dir",
+            str(data),
+            "--routines",
+            str(routines),
+            "--routine",
+            "short",
+            "--start",
+            "--exit-when-done",
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert time.monotonic() - started >= 2  # it ran the two 1 s holds, not less
+    with sqlite3.connect(data / "sessions.db") as conn:
+        assert conn.execute("SELECT routine_id, status FROM sessions").fetchall() == [
+            ("short", "completed")
+        ]
+        assert conn.execute("SELECT count(*) FROM holds").fetchone() == (2,)
