@@ -66,7 +66,14 @@ from desktop_app import cli
 real_run_gui = gui.run_gui
 
 def run_gui(*args, **kwargs):
-    kwargs["on_window"] = watch
+    app_on_window = kwargs.get("on_window")  # the session log and sound cues: keep them
+
+    def on_window(window):
+        if app_on_window is not None:
+            app_on_window(window)
+        watch(window)
+
+    kwargs["on_window"] = on_window
     return real_run_gui(*args, **kwargs)
 
 gui.run_gui = run_gui

@@ -223,7 +223,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
     links: list[SessionLogLink] = []
 
     def on_window(window: MainWindow) -> None:
-        links.append(attach_session_log(window, data))
+        links.append(attach_session_log(window, data, defer=True))
         attach_sound_cues(window)
 
     try:

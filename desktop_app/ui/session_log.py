@@ -8,40 +8,60 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
-from desktop_app.recorder import SessionRecorder
-from desktop_app.storage import SessionStore, open_store
+from desktop_app.events import Event
+from desktop_app.ui.deferred import after_first_paint
 from desktop_app.ui.window import MainWindow
 
 if TYPE_CHECKING:
+    from desktop_app.recorder import SessionRecorder
+    from desktop_app.storage import SessionStore
     from desktop_app.ui.history import HistoryWindow
 
 log = logging.getLogger(__name__)
 
 
 class SessionLogLink(QObject):
-    """Owns the open session log for one window and closes it when the window goes away.
+    """Owns the open session log for one window; :meth:`close` releases it.
 
     Every engine the window creates reports to a :class:`SessionRecorder`, so each hold lands in
     the database as it ends. Problems opening or writing the log become notices in the window;
-    the session itself always goes on.
+    the session itself always goes on. The log is opened by :meth:`open`: at once, after the
+    first paint, or by the first event of a session that starts earlier, whichever comes first.
     """
 
-    def __init__(self, window: MainWindow, store: SessionStore | None, messages: list[str]) -> None:
+    def __init__(self, window: MainWindow, data_dir: Path) -> None:
         super().__init__(window)
         self.window = window
-        self.store = store
+        self.data_dir = data_dir
+        self.store: SessionStore | None = None
+        self.recorder: SessionRecorder | None = None
         self.history: HistoryWindow | None = None
-        self.recorder = SessionRecorder(store, on_error=self._on_error)
-        window.controller.listeners.append(self.recorder.handle)
+        window.controller.listeners.append(self._record)
         window.history_requested.connect(self.show_history)
         window.session_finished.connect(self._on_session_finished)
+
+    def open(self) -> None:
+        """Opens ``sessions.db`` (once) and shows what went wrong, if anything; never raises."""
+        if self.recorder is not None:
+            return
+        from desktop_app.recorder import SessionRecorder
+        from desktop_app.storage import open_store
+
+        self.store, messages = open_store(self.data_dir)
+        self.recorder = SessionRecorder(self.store, on_error=self._on_error)
         if messages:
-            window.show_notice(" ".join(messages))
+            self.window.show_notice(" ".join(messages))
+
+    def _record(self, event: Event) -> None:
+        self.open()
+        assert self.recorder is not None
+        self.recorder.handle(event)
 
     def _on_error(self, message: str) -> None:
         self.window.show_notice(message)
 
     def show_history(self) -> HistoryWindow:
+        self.open()
         if self.history is None:
             # Imported on first use: the history view is not needed to start a session.
             from desktop_app.ui.history import HistoryWindow
@@ -66,7 +86,17 @@ class SessionLogLink(QObject):
             self.store = None
 
 
-def attach_session_log(window: MainWindow, data_dir: Path) -> SessionLogLink:
-    """Opens ``sessions.db`` in ``data_dir`` for ``window``; never raises."""
-    store, messages = open_store(data_dir)
-    return SessionLogLink(window, store, messages)
+def attach_session_log(
+    window: MainWindow, data_dir: Path, *, defer: bool = False
+) -> SessionLogLink:
+    """The session log in ``data_dir`` for ``window``; never raises.
+
+    ``defer`` opens it just after the window's first paint rather than now (start-up speed);
+    a session that starts before then opens it with its first event.
+    """
+    link = SessionLogLink(window, data_dir)
+    if defer:
+        after_first_paint(window, link.open)
+    else:
+        link.open()
+    return link

@@ -28,10 +28,11 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QEvent, QLoggingCategory, QObject, QTimer, QUrl, Signal
+from PySide6.QtCore import QLoggingCategory, QObject, QTimer, QUrl, Signal
 
 from desktop_app.events import Event, HoldEnded, Phase, PhaseStarted, SecondChanged, SessionEnded
 from desktop_app.paths import resources_dir
+from desktop_app.ui.deferred import after_first_paint
 from desktop_app.ui.window import MainWindow
 
 if TYPE_CHECKING:
@@ -194,19 +195,10 @@ class SoundCues(QObject):
         self._finish_timer.setInterval(finish_delay_ms)
         self._finish_timer.timeout.connect(partial(self._play, Cue.SESSION_FINISHED))
         window.controller.listeners.append(self)
-        if window.isVisible():
-            QTimer.singleShot(0, self, self._load_player)
-        else:
-            window.installEventFilter(self)
+        # The QtMultimedia import never delays the first picture.
+        after_first_paint(window, self._load_player)
 
     # ------------------------------------------------------------------ loading
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.window and event.type() == QEvent.Type.Paint:
-            self.window.removeEventFilter(self)
-            # After the first paint has been delivered: the import never delays it.
-            QTimer.singleShot(0, self, self._load_player)
-        return False
 
     def _load_player(self) -> None:
         if self.available is not None:

@@ -142,3 +142,34 @@ def test_a_log_that_cannot_be_written_is_a_notice_and_the_session_runs(
     assert store is not None
     assert store.session_count() == 1
     store.close()
+
+
+def test_a_deferred_log_opens_after_the_first_paint(
+    qtbot: QtBot, make_window: WindowFactory, data_dir: Path
+) -> None:
+    window = make_window()
+    window.hide()
+    link = attach_session_log(window, data_dir, defer=True)
+    try:
+        assert link.recorder is None  # nothing opened before the window has painted
+        window.show()
+        qtbot.waitUntil(lambda: link.recorder is not None)
+        assert link.store is not None
+    finally:
+        link.close()
+
+
+def test_a_session_that_starts_before_the_deferred_open_is_still_logged(
+    qtbot: QtBot, make_window: WindowFactory, clock: FakeClock, data_dir: Path
+) -> None:
+    window = make_window()
+    window.hide()
+    link = attach_session_log(window, data_dir, defer=True)
+    assert window.select_routine("long")
+    window.start_selected()  # as --start does, before the event loop has painted anything
+    advance(window, clock, 200)
+    link.close()
+    with sqlite3.connect(data_dir / "sessions.db") as conn:
+        assert conn.execute("SELECT routine_id, status FROM sessions").fetchall() == [
+            ("long", "completed")
+        ]
