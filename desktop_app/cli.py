@@ -89,11 +89,9 @@ def _parse_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-01-31") from None
 
 
-def _load(args: argparse.Namespace, extra: Sequence[Path] = ()) -> LoadResult:
+def _load(args: argparse.Namespace) -> LoadResult:
     data = data_dir(args.data_dir)
-    files = routine_files(
-        bundled_routines_file(), user_routines_dir(data), [*args.routines, *extra]
-    )
+    files = routine_files(bundled_routines_file(), user_routines_dir(data), args.routines)
     return load_library(files)
 
 

@@ -83,7 +83,6 @@ class _Loc:
 @dataclass(frozen=True)
 class _RawStep:
     stretch_id: str
-    loc: _Loc
     hold: int
     reps: int
     rest: int
@@ -93,7 +92,6 @@ class _RawStep:
 @dataclass(frozen=True)
 class _RawRoutine:
     id: str
-    loc: _Loc
     name: str
     description: str
     steps: tuple[_RawStep, ...]
@@ -580,7 +578,7 @@ def _parse_routine_list(
         routine = _parse_routine(checker, number, routine_node, parsed, (prepare, rest))
         # Ids count even for a routine with errors, so a repeat of it is reported too.
         routine_id = _peek_id(routine_node)
-        if routine_id is None:
+        if routine_id is None or not ID_PATTERN.match(routine_id):
             continue
         loc = _loc(routine_node)
         if routine_id in first_at:
@@ -597,15 +595,10 @@ def _parse_routine_list(
 
 
 def _peek_id(node: yaml.Node) -> str | None:
-    """A routine's id as written, if it has a usable one."""
+    """A routine's id as written (valid or not), if it is a single value."""
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
-            if (
-                isinstance(key_node, yaml.ScalarNode)
-                and key_node.value == "id"
-                and isinstance(value_node, yaml.ScalarNode)
-                and ID_PATTERN.match(str(value_node.value))
-            ):
+            if key_node.value == "id" and isinstance(value_node, yaml.ScalarNode):
                 return str(value_node.value)
     return None
 
@@ -617,12 +610,8 @@ def _parse_routine(
     parsed: ParsedFile,
     defaults: tuple[int, int],
 ) -> _RawRoutine | None:
-    prepare, rest = defaults
-    where = f"in routine {number}"
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            if key_node.value == "id" and isinstance(value_node, yaml.ScalarNode):
-                where = f"in routine '{value_node.value}'"
+    written_id = _peek_id(node)
+    where = f"in routine {number}" if written_id is None else f"in routine '{written_id}'"
     entries = checker.mapping(node, where, ROUTINE_KEYS, required=("id", "name", "steps"))
     if entries is None:
         return None
@@ -647,29 +636,26 @@ def _parse_routine(
         else:
             for step_number, step_node in enumerate(steps_node.value, start=1):
                 step = _parse_step(
-                    checker, f"in step {step_number} of {where[3:]}", step_node, parsed
+                    checker, f"in step {step_number} of {where[3:]}", step_node, parsed, defaults
                 )
                 if step is not None:
-                    steps.append(
-                        _RawStep(
-                            step.stretch_id,
-                            step.loc,
-                            step.hold,
-                            step.reps,
-                            step.rest if step.rest >= 0 else rest,
-                            step.prepare if step.prepare >= 0 else prepare,
-                        )
-                    )
+                    steps.append(step)
     if routine_id is None or name is None or description is None or not steps:
         return None
     if len(steps) != len(entries["steps"].value):
         return None
-    return _RawRoutine(routine_id, _loc(node), name, description, tuple(steps))
+    return _RawRoutine(routine_id, name, description, tuple(steps))
 
 
 def _parse_step(
-    checker: _Checker, where: str, node: yaml.Node, parsed: ParsedFile
+    checker: _Checker,
+    where: str,
+    node: yaml.Node,
+    parsed: ParsedFile,
+    defaults: tuple[int, int],
 ) -> _RawStep | None:
+    """One step, with the file's prepare and rest where the step gives none."""
+    prepare_default, rest_default = defaults
     entries = checker.mapping(node, where, STEP_KEYS, required=("stretch", "hold"))
     if entries is None:
         return None
@@ -678,12 +664,11 @@ def _parse_step(
         parsed.step_refs.append((where[3:], stretch_id, _loc(entries["stretch"])))
     hold = checker.duration(entries.get("hold"), f"hold {where}", -1, 1)
     reps = checker.integer(entries.get("reps"), f"reps {where}", 1, 1, 100)
-    rest = checker.duration(entries.get("rest"), f"rest {where}", -1, 0)
-    prepare = checker.duration(entries.get("prepare"), f"prepare {where}", -1, 0)
+    rest = checker.duration(entries.get("rest"), f"rest {where}", rest_default, 0)
+    prepare = checker.duration(entries.get("prepare"), f"prepare {where}", prepare_default, 0)
     if stretch_id is None or hold < 1:
         return None
-    loc = _loc(entries["stretch"])
-    return _RawStep(stretch_id, loc, hold, reps, rest, prepare)
+    return _RawStep(stretch_id, hold, reps, rest, prepare)
 
 
 # --------------------------------------------------------------------------- files together
