@@ -10,8 +10,9 @@ from datetime import date
 from pathlib import Path
 
 from desktop_app import __version__
+from desktop_app.lifecycle import SignalCatcher, enable_faulthandler
 from desktop_app.model import duration_text
-from desktop_app.paths import bundled_routines_file, data_dir, user_routines_dir
+from desktop_app.paths import bundled_routines_file, data_dir, data_dir_problem, user_routines_dir
 from desktop_app.routines import (
     LoadResult,
     expand_paths,
@@ -165,7 +166,15 @@ def cmd_history(args: argparse.Namespace) -> int:
 
     from desktop_app import storage
 
-    store, messages = storage.open_store_readonly(data_dir(args.data_dir))
+    data = data_dir(args.data_dir)
+    problem = data_dir_problem(data, create=False)
+    if problem is not None:
+        print(
+            f"stretch-timer history: cannot use {data} as the data directory ({problem})",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    store, messages = storage.open_store_readonly(data)
     for message in messages:
         print(f"stretch-timer history: {message}", file=sys.stderr)
     if store is None:
@@ -204,21 +213,24 @@ def cmd_gui(args: argparse.Namespace) -> int:
         print("stretch-timer: --start needs --routine ID", file=sys.stderr)
         return EXIT_USAGE
     data = data_dir(args.data_dir)
-    try:
-        data.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
+    # An unusable data directory does not stop the window: it runs unsaved and says so.
+    problem = data_dir_problem(data)
+    if problem is not None:
         print(
-            f"stretch-timer: cannot use {data} as the data directory: "
-            f"{exc.strerror or exc}. Choose another with --data-dir DIR.",
+            f"stretch-timer: cannot use {data} as the data directory ({problem}); "
+            "nothing will be saved. Choose another with --data-dir DIR.",
             file=sys.stderr,
         )
-        return EXIT_USAGE
+    enable_faulthandler(data if problem is None else None)
     from desktop_app.ui.app import run_gui
     from desktop_app.ui.session_log import SessionLogLink, attach_session_log
     from desktop_app.ui.sound import attach_sound_cues
     from desktop_app.ui.window import MainWindow
 
     links: list[SessionLogLink] = []
+    # From here on SIGTERM, SIGHUP and SIGINT end a session cleanly (desktop_app.ui.shutdown).
+    signals = SignalCatcher()
+    signals.install()
 
     def on_window(window: MainWindow) -> None:
         links.append(attach_session_log(window, data, defer=True))
@@ -234,10 +246,12 @@ def cmd_gui(args: argparse.Namespace) -> int:
             exit_when_done=args.exit_when_done,
             argv=[sys.argv[0]],
             on_window=on_window,
+            signals=signals,
         )
     finally:
         for link in links:
             link.close()
+        signals.uninstall()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

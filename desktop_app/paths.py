@@ -1,4 +1,4 @@
-"""Where things live: the bundled resources folder and the user's data directory."""
+"""Where things live: the bundled resources, the user's data directory and whether it is usable."""
 
 from __future__ import annotations
 
@@ -46,3 +46,37 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
 
 def user_routines_dir(data: Path) -> Path:
     return data / "routines"
+
+
+def data_dir_problem(path: Path, *, create: bool = True) -> str | None:
+    """Why ``path`` cannot be the data directory, in a few plain words; None when it can.
+
+    ``create`` makes it (and its parents) when missing, as the window does; without it a
+    missing directory is no problem as long as it could be made (the read-only commands).
+    """
+    if create:
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            return _os_reason(exc)
+    else:
+        existing = path
+        while not os.path.lexists(existing) and existing.parent != existing:
+            existing = existing.parent
+        if existing != path:
+            return None if existing.is_dir() else f"{existing} is a file, not a folder"
+    if not path.is_dir():
+        return "it is a file, not a folder"
+    if create and not os.access(path, os.W_OK | os.X_OK):
+        return "it is not writable"
+    return None
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, FileExistsError):
+        return "it is a file, not a folder"
+    if isinstance(exc, NotADirectoryError):
+        return "part of its path is a file, not a folder"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return (exc.strerror or str(exc)).rstrip(".")

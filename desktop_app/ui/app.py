@@ -21,25 +21,33 @@ import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app.engine import Listener
 from desktop_app.model import Library
-from desktop_app.paths import APP_NAME, ORG_NAME
+from desktop_app.paths import APP_NAME, ORG_NAME, data_dir_problem
+from desktop_app.ui.settings import open_settings
 from desktop_app.ui.window import MainWindow
+
+if TYPE_CHECKING:
+    from desktop_app.lifecycle import SignalCatcher
 
 log = logging.getLogger(__name__)
 
-SETTINGS_FILE = "settings.ini"
 # With --exit-when-done: long enough to see "Well done" and hear the finishing chime.
 EXIT_LINGER_MS = 1500
 
 
-def settings_for(data_dir: Path) -> QSettings:
-    """The app's settings: an INI file in the data directory (so ``--data-dir`` keeps it apart)."""
-    return QSettings(str(data_dir / SETTINGS_FILE), QSettings.Format.IniFormat)
+def data_dir_notice(data_dir: Path, problem: str) -> str:
+    """What the window says when the data directory cannot be used: the app runs, unsaved."""
+    return (
+        f"Nothing will be saved this time: {data_dir} cannot be used as the data folder "
+        f"({problem}). Sessions, settings and your routine files live there; start Stretch "
+        "Timer with --data-dir DIR to use another folder."
+    )
 
 
 def build_window(
@@ -50,9 +58,25 @@ def build_window(
     clock: Callable[[], float] = time.monotonic,
     listeners: Iterable[Listener] = (),
 ) -> MainWindow:
-    """The main window, not shown. Needs a QApplication; ``data_dir=None`` keeps no settings."""
-    settings = settings_for(data_dir) if data_dir is not None else None
-    return MainWindow(library, load_errors, settings=settings, clock=clock, listeners=listeners)
+    """The main window, not shown. Needs a QApplication; ``data_dir=None`` keeps no settings.
+
+    The data directory is created when missing. When it cannot be used, or its settings file
+    cannot be read, the window runs on default settings, remembers nothing, and says why in a
+    lasting notice.
+    """
+    settings: QSettings | None = None
+    notice: str | None = None
+    if data_dir is not None:
+        problem = data_dir_problem(data_dir)
+        if problem is not None:
+            log.info("data directory %s not usable: %s", data_dir, problem)
+            notice = data_dir_notice(data_dir, problem)
+        else:
+            settings, notice = open_settings(data_dir)
+    window = MainWindow(library, load_errors, settings=settings, clock=clock, listeners=listeners)
+    if notice is not None:
+        window.add_lasting_notice(notice)
+    return window
 
 
 def _install_excepthook(window: MainWindow) -> None:
@@ -87,18 +111,26 @@ def run_gui(
     *,
     listeners: Iterable[Listener] = (),
     on_window: Callable[[MainWindow], None] | None = None,
+    signals: SignalCatcher | None = None,
 ) -> int:
     """Open the window and run the event loop; returns the exit code.
 
     ``routine_id`` selects that routine in the picker (the caller has checked it exists);
     ``start`` begins it at once; ``exit_when_done`` quits with exit code 0 when the session ends.
+    ``signals``: an installed catcher; each signal it catches ends the session (saved as
+    stopped) and the app, with exit code 128 + the signal's number
+    (see :mod:`desktop_app.ui.shutdown`).
     """
     QCoreApplication.setOrganizationName(ORG_NAME)
     QCoreApplication.setApplicationName(APP_NAME)
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
-    data_dir.mkdir(parents=True, exist_ok=True)
     window = build_window(library, load_errors, data_dir, listeners=listeners)
+    shutdown = None
+    if signals is not None and signals.installed:
+        from desktop_app.ui.shutdown import SignalShutdown
+
+        shutdown = SignalShutdown(window, signals, app.exit)
     _install_excepthook(window)
     if routine_id is not None and not window.select_routine(routine_id):
         log.warning("no routine %r to select", routine_id)
@@ -110,6 +142,13 @@ def run_gui(
     if on_window is not None:
         on_window(window)
     window.show()
+    if shutdown is not None and shutdown.exit_code is not None:
+        # A signal was handled in a dialog's loop during set-up: app.exec() would never end.
+        shutdown.finish()
+        return shutdown.exit_code
     if start:
         window.start_selected()
-    return app.exec()
+    code = app.exec()
+    if shutdown is not None and shutdown.exit_code is not None:
+        return shutdown.exit_code
+    return code

@@ -427,6 +427,8 @@ class MainWindow(QMainWindow):
             " color: palette(tool-tip-text); border-bottom: 1px solid palette(mid); }"
         )
         self.notice.hide()
+        self._lasting_notices: list[str] = []
+        self._notice_text = ""
         layout.addWidget(self.notice)
         self.stack = QStackedWidget(central)
         layout.addWidget(self.stack, 1)
@@ -591,7 +593,22 @@ class MainWindow(QMainWindow):
             (page.end_button if self._end_suggested else page.continue_button).click()
 
     def show_notice(self, text: str) -> None:
-        """Show a one-line notice (e.g. a storage warning) above the pages; empty text hides it."""
+        """Show a one-line notice (e.g. a storage warning) above the pages; empty text hides it.
+
+        It replaces the previous one; lasting notices stay above it.
+        """
+        self._notice_text = text
+        self._update_notice()
+
+    def add_lasting_notice(self, text: str) -> None:
+        """A notice for the whole run (the data folder or the settings cannot be used)."""
+        if text and text not in self._lasting_notices:
+            self._lasting_notices.append(text)
+            self._update_notice()
+
+    def _update_notice(self) -> None:
+        lines = [*self._lasting_notices, self._notice_text]
+        text = "\n".join(line for line in lines if line)
         self.notice.setText(text)
         self.notice.setVisible(bool(text))
 
@@ -718,10 +735,11 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.controller.active:
             with self.controller.hold_time():
-                confirmed = self.confirm_stop(quitting=True)
-                if confirmed:
+                if self.confirm_stop(quitting=True):
                     self.controller.stop()
-            if not confirmed:
+            # Still running unless the answer was yes, or a signal ended the session while
+            # the question was open (desktop_app.ui.shutdown): then the window closes.
+            if self.controller.active:
                 event.ignore()
                 return
         self.controller.shutdown()
