@@ -136,13 +136,17 @@ def test_an_unknown_routine_id_is_refused_before_any_window(data_dir: Path) -> N
     assert "Traceback" not in result.stderr
 
 
-def test_an_unusable_data_dir_is_a_clear_error(tmp_path: Path) -> None:
+def test_history_with_an_unusable_data_dir_is_a_clear_error(tmp_path: Path) -> None:
+    # The window runs unsaved instead (tests/test_real_app_signals.py).
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder", encoding="utf-8")
-    result = run("--data-dir", str(blocker / "data"))
-    assert result.returncode == 2
-    assert f"cannot use {blocker / 'data'} as the data directory" in result.stderr
-    assert "Traceback" not in result.stderr
+    for data in (blocker, blocker / "data"):
+        result = run("history", "--data-dir", str(data))
+        assert result.returncode == 2
+        assert f"cannot use {data} as the data directory" in result.stderr
+        assert "a file, not a folder" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
 
 
 def test_an_unexpected_error_is_a_short_message_and_a_saved_report(

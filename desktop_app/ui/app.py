@@ -145,10 +145,13 @@ def run_gui(
     if shutdown is not None and shutdown.exit_code is not None:
         # A signal was handled in a dialog's loop during set-up: app.exec() would never end.
         shutdown.finish()
+        shutdown.close()
         return shutdown.exit_code
     if start:
         window.start_selected()
     code = app.exec()
-    if shutdown is not None and shutdown.exit_code is not None:
-        return shutdown.exit_code
+    if shutdown is not None:
+        shutdown.close()
+        if shutdown.exit_code is not None:
+            return shutdown.exit_code
     return code

@@ -2,16 +2,16 @@
 
 QSettings blocks for ever on a FIFO (reading it, or taking ``settings.ini.lock`` when that is a
 FIFO or a folder) and rewrites a file it cannot parse with what it understood. So the file is
-checked first (a regular, readable file of sane size, its lock a regular file or absent) and
-parsed once; if anything is wrong the window gets no settings object at all: it uses the
+checked first (a regular, readable text file of sane size, its lock a regular file or absent)
+and parsed once; if anything is wrong the window gets no settings object at all: it uses the
 defaults, remembers nothing and never writes over the user's file.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -42,13 +42,13 @@ def settings_problem(path: Path) -> str | None:
             return "it is not a regular file"
         if info.st_size > SETTINGS_LIMIT:
             return f"it is too large ({info.st_size:,} bytes)"
-        # O_NONBLOCK: the file may have been swapped for a FIFO since the check above.
         try:
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            text = _read_at_most(path, SETTINGS_LIMIT)
         except OSError as exc:
             return _reason(exc)
-        with contextlib.suppress(OSError):
-            os.close(fd)
+        if _CONTROL.search(text):
+            # Qt writes every control character escaped: raw ones mean another kind of file.
+            return "it is not a text file"
     lock = path.with_name(path.name + ".lock")
     try:
         lock_info = lock.lstat()
@@ -59,6 +59,26 @@ def settings_problem(path: Path) -> str | None:
     if not stat.S_ISREG(lock_info.st_mode):
         return f"its lock file {lock.name} is not a regular file"
     return None
+
+
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _read_at_most(path: Path, limit: int) -> bytes:
+    # O_NONBLOCK: the file may have been swapped for a FIFO since it was checked.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def _reason(exc: OSError) -> str:

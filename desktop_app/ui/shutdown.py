@@ -93,6 +93,10 @@ class SignalShutdown(QObject):
         self.window.close()
         self._quit(self.exit_code)
 
+    def close(self) -> None:
+        """Stops watching (before the catcher's socket is closed)."""
+        self._notifier.setEnabled(False)
+
 
 def close_dialogs() -> None:
     """Closes every open modal dialog and popup (innermost first), so their loops return."""
