@@ -18,13 +18,15 @@ import faulthandler
 import logging
 import os
 import signal
-import socket
 import stat
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import socket
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +76,8 @@ class SignalCatcher:
         """Takes over the signals; False (and nothing changed) when that is not possible here."""
         if self.installed:
             return True
+        import socket  # here: a few milliseconds of start-up saved for the commands
+
         try:
             reader, writer = socket.socketpair()
             reader.setblocking(False)

@@ -87,3 +87,11 @@ def test_data_dir_problems_in_plain_words(tmp_path: Path) -> None:
     assert data_dir_problem(blocker / "a" / "b", create=False) == (
         f"{blocker} is a file, not a folder"
     )
+
+
+def test_lifecycle_imports_no_qt() -> None:
+    code = (
+        "import sys, desktop_app.lifecycle as m; m.SignalCatcher().install();"
+        "assert 'PySide6' not in sys.modules, 'Qt was imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True, timeout=30)
