@@ -721,13 +721,14 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ settings
 
     def _restore_settings(self) -> None:
+        # The default size also with no settings (unreadable) or a geometry Qt cannot use.
+        geometry = self.settings.value(SETTINGS_GEOMETRY) if self.settings is not None else None
+        if not (
+            isinstance(geometry, QByteArray | bytes) and self.restoreGeometry(QByteArray(geometry))
+        ):
+            self.resize(1000, 700)
         if self.settings is None:
             return
-        geometry = self.settings.value(SETTINGS_GEOMETRY)
-        if isinstance(geometry, QByteArray | bytes):
-            self.restoreGeometry(QByteArray(geometry))
-        else:
-            self.resize(1000, 700)
         last = self.settings.value(SETTINGS_LAST_ROUTINE)
         if isinstance(last, str):
             self.picker.select(last)

@@ -103,6 +103,7 @@ def test_the_window_runs_on_defaults_says_why_and_leaves_the_file_alone(
     assert window.notice.isVisible()
     assert "could not be read" in window.notice.text()
     assert window.sound_action.isChecked()  # the default
+    assert window.height() == 700  # the default size (the offscreen screen clamps the width)
     window.sound_action.trigger()  # a change is fine, only not remembered
     assert not window.sound_action.isChecked()
     window.select_routine("long")
@@ -167,3 +168,21 @@ def test_an_unusable_data_dir_still_opens_the_window_and_runs_a_session(
     window.controller.stop()
     window.close()
     assert (tmp_path / "a-file").read_text(encoding="utf-8") == "x"
+
+
+def test_odd_values_in_a_readable_file_fall_back_one_by_one(
+    qtbot: QtBot, data_dir: Path, clock: FakeClock
+) -> None:
+    (data_dir / "settings.ini").write_text(
+        "[window]\ngeometry=@ByteArray(not a geometry)\n"
+        "[session]\nlast_routine=1, 2\n[sound]\nenabled=banana\n",
+        encoding="utf-8",
+    )
+    window = build_window(LIBRARY, {}, data_dir, clock=clock)
+    qtbot.addWidget(window)
+    assert window.settings is not None
+    assert window.notice.isHidden()
+    assert window.height() == 700
+    selected = window.picker.selected_routine()
+    assert selected is not None
+    assert selected.id == "basics"  # the first, not a list
