@@ -186,3 +186,24 @@ def test_odd_values_in_a_readable_file_fall_back_one_by_one(
     selected = window.picker.selected_routine()
     assert selected is not None
     assert selected.id == "basics"  # the first, not a list
+
+
+def test_a_settings_file_that_may_not_be_read_is_left_alone(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Tests run as root here, where chmod 000 still reads: refuse the open instead.
+    path = data_dir / "settings.ini"
+    path.write_bytes(GOOD)
+    real_open = os.open
+
+    def refuse(name: object, *args: object, **kwargs: object) -> int:
+        if Path(str(name)) == path:
+            raise PermissionError(13, "Permission denied", str(name))
+        return real_open(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("desktop_app.ui.settings.os.open", refuse)
+    settings, notice = open_settings(data_dir)
+    assert settings is None
+    assert notice is not None
+    assert "it cannot be read (permission denied)" in notice
+    assert path.read_bytes() == GOOD

@@ -171,3 +171,17 @@ def test_the_catcher_takes_signals_in_order_and_restores_the_handlers() -> None:
         caught.uninstall()
     assert signal.getsignal(signal.SIGTERM) == before
     assert caught.fileno == -1
+
+
+def test_a_signal_before_the_window_watches_is_handled_once_it_does(
+    qtbot: QtBot, make_window: WindowFactory, catcher: SignalCatcher
+) -> None:
+    os.kill(os.getpid(), signal.SIGTERM)  # during start-up: it waits in the socket
+    window = make_window()
+    codes: list[int] = []
+    shutdown = SignalShutdown(window, catcher, codes.append)
+    try:
+        qtbot.waitUntil(lambda: codes == [143])
+        assert not window.isVisible()
+    finally:
+        shutdown.close()
