@@ -52,9 +52,8 @@ class SignalCatcher:
 
     :meth:`install` must be called from the main thread. After that no caught signal kills the
     process or raises ``KeyboardInterrupt``: each one waits in a socket until :meth:`take`
-    returns it.
-    :attr:`fileno` becomes readable whenever one is waiting. :meth:`uninstall` restores what
-    was there before.
+    returns it, and :attr:`fileno` is readable meanwhile. :meth:`uninstall` restores what was
+    there before.
     """
 
     def __init__(self) -> None:
