@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Sets up everything Stretch Timer needs on Debian (Qt's system libraries, a .venv with the
-# app and its test tools), then runs what you ask for:
+# Sets up what Stretch Timer needs on Debian (Qt's system libraries, a .venv with the app;
+# its test tools only for test, check and setup), then runs what you ask for:
 #   ./dev.sh run [stretch-timer options]   launch the app
 #   ./dev.sh test [pytest options]         run the whole test suite (offscreen)
 #   ./dev.sh check                         ruff (lint + format check) and mypy
-#   ./dev.sh setup                         only set up
+#   ./dev.sh setup                         only set up (app and test tools, as CI does)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -29,16 +29,20 @@ apt_install() {
 }
 
 setup_venv() {
-  local python="${PYTHON:-python3}"
+  # $1: "app" (the app alone, for run) or "test" (the app and its test tools).
+  local extras="" python="${PYTHON:-python3}"
+  [ "$1" = test ] && extras="[test]"
   [ -x .venv/bin/python ] || "$python" -m venv .venv
-  # Reinstall only when pyproject.toml changed.
-  local stamp
-  stamp=".venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)"
-  if [ ! -f "$stamp" ]; then
-    .venv/bin/python -m pip install -q --upgrade pip
-    .venv/bin/python -m pip install -q -e ".[test]"
-    rm -f .venv/.installed-* && touch "$stamp"
-  fi
+  # Reinstall only when pyproject.toml changed; the test set-up includes the app's.
+  local hash stamp
+  hash="$(sha1sum pyproject.toml | cut -c1-12)"
+  stamp=".venv/.installed-$1-$hash"
+  [ -f "$stamp" ] && return 0
+  [ "$1" = app ] && [ -f ".venv/.installed-test-$hash" ] && return 0
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e ".$extras"
+  rm -f .venv/.installed-*
+  touch "$stamp"
 }
 
 command="${1:-run}"
@@ -46,12 +50,12 @@ command="${1:-run}"
 case "$command" in
   run)
     if command -v dpkg-query >/dev/null; then apt_install "${APT_BASE[@]}" "${APT_WINDOW[@]}"; fi
-    setup_venv
+    setup_venv app
     exec .venv/bin/stretch-timer "$@"
     ;;
   test)
     if command -v dpkg-query >/dev/null; then apt_install "${APT_BASE[@]}"; fi
-    setup_venv
+    setup_venv test
     export QT_QPA_PLATFORM=offscreen
     set +e
     .venv/bin/python -m pytest "$@"
@@ -64,14 +68,14 @@ case "$command" in
     exit "$status"
     ;;
   check)
-    setup_venv
+    setup_venv test
     .venv/bin/ruff check .
     .venv/bin/ruff format --check .
     .venv/bin/mypy
     ;;
   setup)
     if command -v dpkg-query >/dev/null; then apt_install "${APT_BASE[@]}" "${APT_WINDOW[@]}"; fi
-    setup_venv
+    setup_venv test
     ;;
   *)
     echo "usage: ./dev.sh run|test|check|setup [options]" >&2

@@ -222,6 +222,12 @@ def cmd_gui(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     enable_faulthandler(data if problem is None else None)
+    from desktop_app.ui.binding import binding_problem
+
+    broken = binding_problem()
+    if broken is not None:
+        print(f"stretch-timer: {broken}", file=sys.stderr)
+        return EXIT_USAGE
     from desktop_app.ui.app import run_gui
     from desktop_app.ui.session_log import SessionLogLink, attach_session_log
     from desktop_app.ui.sound import attach_sound_cues
