@@ -11,6 +11,7 @@ from pathlib import Path
 
 from desktop_app import __version__
 from desktop_app.lifecycle import SignalCatcher, enable_faulthandler
+from desktop_app.logs import configure_logging
 from desktop_app.model import duration_text
 from desktop_app.paths import bundled_routines_file, data_dir, data_dir_problem, user_routines_dir
 from desktop_app.routines import (
@@ -42,6 +43,12 @@ def _common(parser: argparse.ArgumentParser, default: object) -> None:
         default=default,
         help="where sessions, settings and your routine files live "
         "(default: $STRETCH_TIMER_DATA_DIR, else the platform's app data folder)",
+    )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        default=False if default is None else default,
+        help="log every detail to stderr and to stretch-timer.log in the data directory",
     )
 
 
@@ -222,6 +229,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     enable_faulthandler(data if problem is None else None)
+    log_file = configure_logging(data if problem is None else None, debug=args.debug)
     from desktop_app.ui.binding import binding_problem
 
     broken = binding_problem()
@@ -253,6 +261,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
             argv=[sys.argv[0]],
             on_window=on_window,
             signals=signals,
+            log_file=log_file,
         )
     finally:
         for link in links:
@@ -261,9 +270,12 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     parser = build_parser()
     args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     commands = {"list": cmd_list, "validate": cmd_validate, "history": cmd_history}
     try:
         return commands.get(args.command, cmd_gui)(args)

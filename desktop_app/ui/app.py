@@ -79,8 +79,13 @@ def build_window(
     return window
 
 
-def _install_excepthook(window: MainWindow) -> None:
+def _install_excepthook(window: MainWindow, log_file: Path | None = None) -> None:
     """Log unexpected errors with their traceback; show the user a short message instead."""
+    where = (
+        f"The details are in {log_file}."
+        if log_file is not None
+        else "The details were written to the program's error output."
+    )
 
     def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         if issubclass(kind, KeyboardInterrupt):
@@ -91,8 +96,8 @@ def _install_excepthook(window: MainWindow) -> None:
             QMessageBox.warning(
                 window,
                 "Something went wrong",
-                f"Stretch Timer hit an unexpected problem ({kind.__name__}). "
-                "It has been logged; the window keeps working.",
+                f"Stretch Timer hit an unexpected problem ({kind.__name__}). {where} "
+                "The window keeps working.",
             )
         except Exception:  # pragma: no cover - nothing more can be shown
             log.exception("could not show the error message")
@@ -112,6 +117,7 @@ def run_gui(
     listeners: Iterable[Listener] = (),
     on_window: Callable[[MainWindow], None] | None = None,
     signals: SignalCatcher | None = None,
+    log_file: Path | None = None,
 ) -> int:
     """Open the window and run the event loop; returns the exit code.
 
@@ -131,7 +137,7 @@ def run_gui(
         from desktop_app.ui.shutdown import SignalShutdown
 
         shutdown = SignalShutdown(window, signals, app.exit)
-    _install_excepthook(window)
+    _install_excepthook(window, log_file)
     if routine_id is not None and not window.select_routine(routine_id):
         log.warning("no routine %r to select", routine_id)
     if exit_when_done:

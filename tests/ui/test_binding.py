@@ -40,3 +40,29 @@ def test_gui_refuses_a_broken_binding_before_any_window(
     err = capsys.readouterr().err
     assert "PySide6 6.12.0 has a bug" in err
     assert "Traceback" not in err
+
+
+def test_the_crash_message_says_where_the_details_are(
+    qtbot: object, monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
+    import sys
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QMessageBox, QWidget
+
+    from desktop_app.ui import app
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: shown.append(text))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    parent = QWidget()
+    qtbot.addWidget(parent)  # type: ignore[attr-defined]
+    log_file = Path(str(tmp_path)) / "stretch-timer.log"
+    app._install_excepthook(parent, log_file)  # type: ignore[arg-type]
+    try:
+        raise ValueError("boom")
+    except ValueError as exc:
+        sys.excepthook(ValueError, exc, exc.__traceback__)
+    assert shown
+    assert str(log_file) in shown[0]
+    assert "ValueError" in shown[0]
