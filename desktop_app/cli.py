@@ -219,6 +219,12 @@ def cmd_gui(args: argparse.Namespace) -> int:
     if args.start and not args.routine:
         print("stretch-timer: --start needs --routine ID", file=sys.stderr)
         return EXIT_USAGE
+    from desktop_app.ui.binding import binding_problem
+
+    broken = binding_problem()
+    if broken is not None:
+        print(f"stretch-timer: {broken}", file=sys.stderr)
+        return EXIT_USAGE
     data = data_dir(args.data_dir)
     # An unusable data directory does not stop the window: it runs unsaved and says so.
     problem = data_dir_problem(data)
@@ -230,12 +236,6 @@ def cmd_gui(args: argparse.Namespace) -> int:
         )
     enable_faulthandler(data if problem is None else None)
     log_file = configure_logging(data if problem is None else None, debug=args.debug)
-    from desktop_app.ui.binding import binding_problem
-
-    broken = binding_problem()
-    if broken is not None:
-        print(f"stretch-timer: {broken}", file=sys.stderr)
-        return EXIT_USAGE
     from desktop_app.ui.app import run_gui
     from desktop_app.ui.session_log import SessionLogLink, attach_session_log
     from desktop_app.ui.sound import attach_sound_cues
