@@ -3,7 +3,7 @@
 # its test tools only for test, check and setup), then runs what you ask for:
 #   ./dev.sh run [stretch-timer options]   launch the app
 #   ./dev.sh test [pytest options]         run the whole test suite (offscreen)
-#   ./dev.sh check                         ruff (lint + format check) and mypy
+#   ./dev.sh check                         ruff (lint + format check), mypy and import-linter
 #   ./dev.sh setup                         only set up (app and test tools, as CI does)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -72,6 +72,7 @@ case "$command" in
     .venv/bin/ruff check .
     .venv/bin/ruff format --check .
     .venv/bin/mypy
+    .venv/bin/lint-imports --no-cache
     ;;
   setup)
     if command -v dpkg-query >/dev/null; then apt_install "${APT_BASE[@]}" "${APT_WINDOW[@]}"; fi
