@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import io
 import logging
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -16,10 +18,11 @@ from desktop_app.model import duration_text
 from desktop_app.paths import bundled_routines_file, data_dir, data_dir_problem, user_routines_dir
 from desktop_app.routines import (
     LoadResult,
-    expand_paths,
+    find_routine_files,
     load_library,
-    routine_files,
+    load_routines,
 )
+from desktop_app.safe_read import path_exists
 
 log = logging.getLogger(__name__)
 
@@ -99,8 +102,15 @@ def _parse_date(text: str) -> date:
 
 def _load(args: argparse.Namespace) -> LoadResult:
     data = data_dir(args.data_dir)
-    files = routine_files(bundled_routines_file(), user_routines_dir(data), args.routines)
-    return load_library(files)
+    return load_routines(bundled_routines_file(), user_routines_dir(data), args.routines)
+
+
+def _missing(command: str, paths: Sequence[Path]) -> bool:
+    """Says so for each path with nothing at all by its name (misuse: exit 2)."""
+    missing = [p for p in paths if not path_exists(p)]
+    for path in missing:
+        print(f"stretch-timer {command}: {path}: no such file or folder", file=sys.stderr)
+    return bool(missing)
 
 
 def _print_load_errors(result: LoadResult) -> None:
@@ -112,6 +122,8 @@ def _print_load_errors(result: LoadResult) -> None:
 def cmd_list(args: argparse.Namespace) -> int:
     import json
 
+    if _missing("list", args.routines):
+        return EXIT_USAGE
     result = _load(args)
     _print_load_errors(result)
     routines = result.library.routines
@@ -144,26 +156,33 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    missing = [p for p in args.paths if not p.exists()]
-    for path in missing:
-        print(f"stretch-timer validate: {path}: no such file or folder", file=sys.stderr)
-    if missing:
+    if _missing("validate", args.paths):
         return EXIT_USAGE
     bundled = bundled_routines_file()
-    given = expand_paths(args.paths)
-    others = [p for p in given if p.resolve() != bundled.resolve()]
-    result = load_library([bundled, *others])
-    reports = {r.path: r for r in result.reports}
+    given = [(path, find_routine_files([path])) for path in args.paths]
+    result = load_library([bundled, *(f for _, found in given for f in found.files)])
     status = EXIT_OK
-    for path in given:
-        report = reports[str(bundled if path.resolve() == bundled.resolve() else path)]
-        if report.ok:
-            # The exact form is a contract scripts parse: always "stretches" and "routines".
-            print(f"OK {path} ({report.stretches} stretches, {report.routines} routines)")
-        else:
+    shown: set[str] = set()
+    for _, found in given:
+        for problem in found.problems:  # a folder that cannot be listed or holds no file
             status = EXIT_INVALID
-            for error in report.errors:
-                print(str(error).replace(report.path, str(path), 1))
+            for error in problem.errors:
+                print(error)
+        for path in found.files:
+            if str(path) in shown:
+                continue
+            shown.add(str(path))
+            report = result.report_for(path)
+            if report is None:  # pragma: no cover - every file given has a report
+                status = EXIT_INVALID
+                print(f"{path}: was not checked")
+            elif report.ok:
+                # The exact form is a contract scripts parse: always "stretches" and "routines".
+                print(f"OK {path} ({report.stretches} stretches, {report.routines} routines)")
+            else:
+                status = EXIT_INVALID
+                for error in report.errors:
+                    print(replace(error, file=str(path)))
     return status
 
 
@@ -270,6 +289,11 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A message may quote any character of a file or its name (one that is not valid UTF-8
+    # included): show it escaped rather than fail to print it.
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(

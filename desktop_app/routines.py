@@ -5,8 +5,9 @@ from __future__ import annotations
 import difflib
 import gc
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -23,13 +24,27 @@ from desktop_app.model import (
     Symptom,
     SymptomAction,
 )
+from desktop_app.safe_read import (
+    FileIdentity,
+    TooLargeError,
+    UnreadableError,
+    file_identity,
+    list_folder,
+    path_exists,
+    read_limited,
+)
 
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 1024 * 1024
 MAX_NODES = 200_000
+MAX_DEPTH = 1000
 MAX_DURATION = 60 * 60
+# Longer than any number a routine file needs ('3600', '1_000', '0x10'), far below what makes
+# int() slow or refuse.
+MAX_NUMBER_CHARS = 32
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-DURATION_PATTERN = re.compile(r"^(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+)s)?$")
+# ASCII digits only: '²' or '٣' are digits to Python's \d and str.isdigit(), not to int().
+DURATION_PATTERN = re.compile(r"^(?:([0-9]+)h)?\s*(?:([0-9]+)m)?\s*(?:([0-9]+)s)?$", re.ASCII)
 RESERVED_KEYS = {
     "space": "pause and resume",
     "left": "back",
@@ -48,12 +63,18 @@ _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoade
 _STANDARD_TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_STANDARD_TAG}{name}" for name in ("str", "int", "float", "bool", "null")}
 _STR_TAG = f"{_STANDARD_TAG}str"
+_INT_TAG = f"{_STANDARD_TAG}int"
+_NULL_TAG = f"{_STANDARD_TAG}null"
 _PLAIN_TAGS = _SCALAR_TAGS | {f"{_STANDARD_TAG}map", f"{_STANDARD_TAG}seq"}
 
 
 @dataclass(frozen=True)
 class RoutineError:
-    """One problem in a routine file, at a line and column (both counted from 1)."""
+    """One problem in a routine file, at a line and column (both counted from 1).
+
+    Line and column 0 mean a problem with a folder as a whole (it cannot be listed, or holds
+    no routine file); ``str()`` then gives just the path and the message.
+    """
 
     file: str
     line: int
@@ -61,6 +82,8 @@ class RoutineError:
     message: str
 
     def __str__(self) -> str:
+        if self.line < 1:  # about the file or folder as a whole, such as a folder with none
+            return f"{self.file}: {self.message}"
         return f"{self.file}:{self.line}:{self.column}: {self.message}"
 
 
@@ -141,10 +164,7 @@ class _Checker:
             self.error(node, "the file expands to too many values (aliases nested too deeply?)")
             raise _TooBigError
         if node.tag not in _PLAIN_TAGS:
-            self.error(
-                node,
-                f"the YAML tag '{node.tag}' is not allowed: routine files hold plain data only",
-            )
+            self.error(node, _tag_problem(node))
             return False
         return True
 
@@ -211,6 +231,10 @@ class _Checker:
             return node.value  # most values: skip PyYAML's general constructor
         if node.tag not in _SCALAR_TAGS:
             return _Unsupported(node.tag)
+        if node.tag == _INT_TAG and len(node.value) > MAX_NUMBER_CHARS:
+            # int() of thousands of digits is refused by Python, and '1:2:3:...' (base 60)
+            # grows without bound: no value this long is a usable number anyway.
+            return _TooLong()
         try:
             return self._constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError):
@@ -223,23 +247,46 @@ class _Checker:
             self.error(node, f"{where} must be a single value, not {_kind(node)}")
             return None
         value = self.scalar_value(node)
+        if isinstance(value, _TooLong):
+            self.error(node, f"{where} is a number too long to use: '{_short(node.value)}'")
+            return None
         if isinstance(value, _Unsupported):
             self.error(node, f"{where} uses the YAML tag '{value.tag}', which is not allowed")
             return None
         return value
+
+    def left_out(self, errors_before: int, node: yaml.Node, what: str) -> None:
+        """Makes sure nothing is dropped in silence: a part left out always has an error."""
+        if len(self.errors) == errors_before:
+            self.error(node, f"{what} could not be read and is left out")
+
+    def present(self, node: yaml.Node, where: str, example: str) -> bool:
+        """False (with an error) for a key left empty (``hold:`` or ``hold: ~``)."""
+        if isinstance(node, yaml.ScalarNode) and node.tag == _NULL_TAG:
+            self.error(node, f"{where} is empty: {example}")
+            return False
+        return True
 
     def text(self, node: yaml.Node | None, where: str, default: str | None = None) -> str | None:
         if node is None:
             return default
         value = self.scalar(node, where)
         if value is None:
-            if isinstance(node, yaml.ScalarNode) and node.tag == f"{_STANDARD_TAG}null":
+            if isinstance(node, yaml.ScalarNode) and node.tag == _NULL_TAG:
                 self.error(node, f"{where} is empty")
             return None
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
+        if isinstance(value, bool):
+            self.error(
+                node,
+                f"{where} must be text; YAML reads '{_short(node.value)}' as true or false: "
+                "quote this value to use it as text",
+            )
+            return None
+        if not isinstance(value, str | int | float):
             self.error(node, f"{where} must be text, not {_kind(node)}")
             return None
-        text = str(value).strip()
+        # A number is kept as written ('1.10' stays '1.10', not '1.1').
+        text = (value if isinstance(value, str) else str(node.value)).strip()
         if not text:
             self.error(node, f"{where} is empty")
             return None
@@ -267,24 +314,24 @@ class _Checker:
         return tuple(items)
 
     def boolean(self, node: yaml.Node | None, where: str, default: bool) -> bool:
-        if node is None:
+        if node is None or not self.present(node, where, "write true or false"):
             return default
         value = self.scalar(node, where)
         if not isinstance(value, bool):
             if value is not None:
-                self.error(node, f"{where} must be true or false, not '{node.value}'")
+                self.error(node, f"{where} must be true or false, not {_kind(node)}")
             return default
         return value
 
     def integer(
         self, node: yaml.Node | None, where: str, default: int, minimum: int, maximum: int
     ) -> int:
-        if node is None:
+        if node is None or not self.present(node, where, f"give a whole number such as {default}"):
             return default
         value = self.scalar(node, where)
         if isinstance(value, bool) or not isinstance(value, int):
             if value is not None:
-                self.error(node, f"{where} must be a whole number, not '{node.value}'")
+                self.error(node, f"{where} must be a whole number, not {_kind(node)}")
             return default
         if not minimum <= value <= maximum:
             self.error(node, f"{where} must be between {minimum} and {maximum}, not {value}")
@@ -292,7 +339,8 @@ class _Checker:
         return value
 
     def duration(self, node: yaml.Node | None, where: str, default: int, minimum: int) -> int:
-        if node is None:
+        example = "give a duration such as 30s" + (", or 0 for none" if minimum == 0 else "")
+        if node is None or not self.present(node, where, example):
             return default
         value = self.scalar(node, where)
         if value is None:
@@ -301,18 +349,22 @@ class _Checker:
         if seconds is None:
             self.error(
                 node,
-                f"{where} is not a duration: '{node.value}' (write 30, '30s', '1m' or '1m30s')",
+                f"{where} is not a duration: {_kind(node)} (write 30, '30s', '1m' or '1m30s')",
             )
             return default
         if not minimum <= seconds <= MAX_DURATION:
             low = "0 s" if minimum == 0 else f"{minimum} s"
-            self.error(node, f"{where} is out of range: '{node.value}' (allowed: {low} to 60 min)")
+            self.error(node, f"{where} is out of range: {_kind(node)} (allowed: {low} to 60 min)")
             return default
         return seconds
 
 
 class _TooBigError(Exception):
     pass
+
+
+class _TooLong:
+    """A number with more characters than any usable one."""
 
 
 @dataclass(frozen=True)
@@ -329,9 +381,44 @@ def _kind(node: yaml.Node) -> str:
         return "a mapping"
     if isinstance(node, yaml.SequenceNode):
         return "a list"
-    if node.tag == f"{_STANDARD_TAG}null":
+    if node.tag == _NULL_TAG:
         return "an empty value"
-    return f"'{node.value}'"
+    return f"'{_short(node.value)}'"
+
+
+def _short(text: object, limit: int = 40) -> str:
+    """A value as it may appear in a message: one line, unprintable characters escaped, cut."""
+    shown = str(text)
+    if len(shown) > limit:
+        shown = shown[:limit] + "…"
+    if not shown.isprintable():
+        shown = "".join(
+            c if c.isprintable() else c.encode("unicode_escape").decode() for c in shown
+        )
+    return shown
+
+
+_IMPLICIT_KINDS = {
+    f"{_STANDARD_TAG}timestamp": "a date",
+    f"{_STANDARD_TAG}value": "a special YAML value",
+    f"{_STANDARD_TAG}merge": "a YAML merge key",
+    f"{_STANDARD_TAG}yaml": "a special YAML value",
+}
+
+
+def _tag_problem(node: yaml.Node) -> str:
+    """Why a node with a tag other than plain data is refused, and what to do about it."""
+    if isinstance(node, yaml.ScalarNode) and node.tag in _IMPLICIT_KINDS:
+        resolver: Any = yaml.resolver.Resolver()  # untyped in types-PyYAML
+        resolved = resolver.resolve(yaml.ScalarNode, node.value, (True, False))
+        if resolved == node.tag:  # written plainly, not with an explicit tag
+            value = _short(node.value)
+            return (
+                f"YAML reads '{value}' as {_IMPLICIT_KINDS[node.tag]}, not as text: "
+                f'quote this value ("{value}") to use it as written'
+            )
+    tag = _short(node.tag, 80)
+    return f"the YAML tag '{tag}' is not allowed: routine files hold plain data only"
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -350,13 +437,23 @@ def parse_duration(value: object) -> int | None:
     if not isinstance(value, str):
         return None
     text = value.strip().lower()
-    if text.isdigit():
-        return int(text)
-    match = DURATION_PATTERN.match(text)
-    if not text or match is None:
+    if not text or not text.isascii():
         return None
-    hours, minutes, seconds = (int(part) if part else 0 for part in match.groups())
+    if text.isdigit():
+        return _whole(text)
+    match = DURATION_PATTERN.match(text)
+    if match is None:
+        return None
+    hours, minutes, seconds = (_whole(part) if part else 0 for part in match.groups())
     return hours * 3600 + minutes * 60 + seconds
+
+
+def _whole(digits: str) -> int:
+    """The number of a string of ASCII digits; any number too long to matter is just 'huge'."""
+    significant = digits.lstrip("0")
+    if len(significant) > 12:
+        return 10**12  # out of every range, without int() on thousands of digits
+    return int(significant or "0")
 
 
 # --------------------------------------------------------------------------- one file
@@ -386,16 +483,32 @@ def parse_routines(text: str, source: str) -> ParsedFile:
 def _parse_routines(text: str, source: str) -> ParsedFile:
     checker = _Checker(source)
     try:
+        deep = _too_deep(text)
+        if deep is not None:
+            raise RoutineFileError(
+                [
+                    RoutineError(
+                        source,
+                        deep.line,
+                        deep.column,
+                        f"the file is nested more than {MAX_DEPTH} levels deep: "
+                        "routine files need only a few",
+                    )
+                ]
+            )
         root = yaml.compose(text, Loader=_SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "not valid YAML"
         raise RoutineFileError(
-            [RoutineError(source, line, column, f"YAML syntax error: {problem}")]
+            [RoutineError(source, line, column, f"YAML syntax error: {_short(problem, 200)}")]
         ) from None
+    except (yaml.reader.ReaderError, UnicodeEncodeError):
+        raise RoutineFileError([_bad_character(text, source)]) from None
     except yaml.YAMLError as exc:
-        raise RoutineFileError([RoutineError(source, 1, 1, f"YAML error: {exc}")]) from None
+        message = f"YAML error: {_short(exc, 200)}"
+        raise RoutineFileError([RoutineError(source, 1, 1, message)]) from None
     except RecursionError:
         raise RoutineFileError(
             [RoutineError(source, 1, 1, "the file is nested too deeply to read")]
@@ -414,6 +527,55 @@ def _parse_routines(text: str, source: str) -> ParsedFile:
     return parsed
 
 
+def _too_deep(text: str) -> _Loc | None:
+    """Where the nesting first passes MAX_DEPTH, if it does.
+
+    PyYAML's C composer recurses in C once per level and crashes the process (a segmentation
+    fault, not an exception) somewhere past 20,000 levels, which fit in a 40 kB line of '['.
+    A cheap bound clears ordinary files: a block collection starts at a greater column than
+    its parent (or the same one, once, for a list under a key), and each flow bracket adds at
+    most two levels. Only above the bound are the parser's events counted, without recursion.
+    """
+    openers = text.count("[") + text.count("{")
+    if 2 * openers < MAX_DEPTH:
+        longest = max(map(len, text.split("\n")))
+        if 2 * (longest + 1) + 1 + 2 * openers <= MAX_DEPTH:
+            return None
+    depth = 0
+    for event in yaml.parse(text, Loader=_SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                return _Loc(mark.line + 1, mark.column + 1) if mark else _Loc(1, 1)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return None
+
+
+# Characters YAML 1.1 refuses anywhere in a file (what PyYAML's reader checks).
+_NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _bad_character(text: str, source: str) -> RoutineError:
+    """The first character YAML refuses, with its line and column (the reader says 1:1)."""
+    found = _NOT_YAML.search(text)
+    if found is None:
+        return RoutineError(source, 1, 1, "the file holds a character YAML does not allow")
+    position = found.start()
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    code = ord(found.group())
+    if code == 0:
+        what = "a NUL byte (U+0000)"
+    elif 0xD800 <= code <= 0xDFFF:
+        what = f"an invalid character (U+{code:04X})"
+    else:
+        what = f"a control character (U+{code:04X})"
+    message = f"the file holds {what}, which YAML does not allow: is it a text file?"
+    return RoutineError(source, line, column, message)
+
+
 def _sorted(errors: Iterable[RoutineError]) -> list[RoutineError]:
     return sorted(errors, key=lambda e: (e.line, e.column))
 
@@ -422,16 +584,16 @@ def _parse_root(checker: _Checker, root: yaml.Node, parsed: ParsedFile) -> None:
     top = checker.mapping(root, "at the top level", TOP_KEYS, required=("format",))
     if top is None:
         return
-    if "format" in top:
+    if "format" in top and checker.present(top["format"], "format", "write format: 1"):
         version = checker.scalar(top["format"], "format")
-        if version != FORMAT_VERSION and version is not None:
+        if version is not None and (isinstance(version, bool) or version != FORMAT_VERSION):
             if isinstance(version, int) and not isinstance(version, bool) and version > 1:
                 checker.error(
                     top["format"],
                     f"format {version} is newer than this app understands (it reads format 1)",
                 )
             else:
-                checker.error(top["format"], f"format must be 1, not '{top['format'].value}'")
+                checker.error(top["format"], f"format must be 1, not {_kind(top['format'])}")
     if "stretches" not in top and "routines" not in top:
         checker.error(root, "the file has neither 'stretches' nor 'routines'")
 
@@ -444,16 +606,22 @@ def _parse_root(checker: _Checker, root: yaml.Node, parsed: ParsedFile) -> None:
 
     if "symptoms" in top:
         for symptom_id, key_node, node in checker.id_map(top["symptoms"], "in symptoms"):
+            known = len(checker.errors)
             symptom = _parse_symptom(checker, symptom_id, node)
             if symptom is not None:
                 parsed.symptoms[symptom_id] = (symptom, _loc(key_node))
+            else:
+                checker.left_out(known, key_node, f"symptom '{symptom_id}'")
         _check_symptom_keys(checker, parsed)
 
     if "stretches" in top:
         for stretch_id, key_node, node in checker.id_map(top["stretches"], "in stretches"):
+            known = len(checker.errors)
             raw = _parse_stretch(checker, stretch_id, key_node, node)
             if raw is not None:
                 parsed.stretches[stretch_id] = raw
+            else:
+                checker.left_out(known, key_node, f"stretch '{stretch_id}'")
 
     if "routines" in top:
         _parse_routine_list(checker, top["routines"], parsed, prepare, rest)
@@ -496,10 +664,33 @@ def _check_key(checker: _Checker, node: yaml.Node, key: str, where: str) -> str 
     if reserved:
         checker.error(node, f"key '{key}' {where} is taken by the window ({reserved})")
         return None
-    if len(key) != 1 or not key.isalnum():
-        checker.error(node, f"key '{key}' {where} must be a single letter or digit")
+    if not is_usable_key(key):
+        checker.error(
+            node,
+            f"key '{_short(key)}' {where} must be a single letter or a digit 0-9 that is "
+            "one key on the keyboard (not, for example, 'ß', whose capital is 'SS')",
+        )
         return None
     return key.upper()
+
+
+def is_usable_key(key: str) -> bool:
+    """A single letter or ASCII digit whose capital is one character and maps back to it.
+
+    The window binds the capital as a shortcut: Qt maps one character to one key, and finds
+    no key for 'SS' (from 'ß'), 'FF' (from 'ﬀ') or 'İ' (whose lower case is two characters).
+    """
+    if len(key) != 1:
+        return False
+    if key.isascii():
+        return key.isalnum()
+    upper = key.upper()
+    return (
+        unicodedata.category(key) in ("Lu", "Ll", "Lt", "Lo")
+        and len(upper) == 1
+        and upper.lower() == key.lower()
+        and len(upper.lower()) == 1
+    )
 
 
 def _check_symptom_keys(checker: _Checker, parsed: ParsedFile) -> None:
@@ -575,7 +766,10 @@ def _parse_routine_list(
         return
     first_at: dict[str, _Loc] = {}
     for number, routine_node in enumerate(node.value, start=1):
+        known = len(checker.errors)
         routine = _parse_routine(checker, number, routine_node, parsed, (prepare, rest))
+        if routine is None:
+            checker.left_out(known, routine_node, f"routine {number}")
         # Ids count even for a routine with errors, so a repeat of it is reported too.
         routine_id = _peek_id(routine_node)
         if routine_id is None or not ID_PATTERN.match(routine_id):
@@ -694,75 +888,121 @@ class LoadResult:
 
     library: Library
     reports: tuple[FileReport, ...]
+    # Every path given, by its text, to the path of the file's report (another name of the
+    # same file when it was given twice).
+    aliases: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def errors(self) -> dict[str, tuple[RoutineError, ...]]:
         return {r.path: r.errors for r in self.reports if r.errors}
 
+    def report_for(self, path: Path | str) -> FileReport | None:
+        """The report on the file at ``path``, under whichever name it was loaded."""
+        name = self.aliases.get(str(path), str(path))
+        return next((r for r in self.reports if r.path == name), None)
+
 
 def read_routine_file(path: Path, display_name: str | None = None) -> ParsedFile:
-    """Reads and checks one file; raises RoutineFileError (never OSError) when it cannot."""
+    """Reads and checks one file; raises RoutineFileError (never OSError) when it cannot.
+
+    Only a regular file is read (a FIFO, device, folder or socket is refused before it can
+    hang or flood the reader), and never more than the 1 MiB limit plus one byte.
+    """
     name = display_name or str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise RoutineFileError(
-                [RoutineError(name, 1, 1, f"the file is {size:,} bytes; the limit is 1 MiB")]
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
+        data = read_limited(path, MAX_FILE_BYTES)
+    except TooLargeError as exc:
+        size = f"{exc.size:,} bytes" if exc.size is not None else "larger than 1 MiB"
         raise RoutineFileError(
-            [RoutineError(name, 1, 1, f"cannot read the file: {reason}")]
+            [RoutineError(name, 1, 1, f"the file is {size}; the limit is 1 MiB")]
         ) from None
-    if len(data) > MAX_FILE_BYTES:
-        raise RoutineFileError([RoutineError(name, 1, 1, "the file is larger than 1 MiB")])
+    except UnreadableError as exc:
+        raise RoutineFileError(
+            [RoutineError(name, 1, 1, f"cannot read the file: {exc.message}")]
+        ) from None
+    return parse_routines(_decode(data, name), name)
+
+
+def _decode(data: bytes, name: str) -> str:
+    """UTF-8 text (a leading BOM dropped), or a located error naming what the bytes are."""
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            line, column, problem = 1, 1, "the file is UTF-16 text"
+        elif b"\x00" in data[:1024]:
+            problem = "the file is not text (it looks like a binary file)"
+        else:
+            problem = f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x})"
         raise RoutineFileError(
-            [
-                RoutineError(
-                    name,
-                    line,
-                    column,
-                    f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8",
-                )
-            ]
+            [RoutineError(name, line, column, f"{problem}; save it as UTF-8 text")]
         ) from None
-    return parse_routines(text, name)
+
+
+ROUTINE_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class RoutinePaths:
+    """Routine files found from the paths given, and what went wrong with folders among them."""
+
+    files: tuple[Path, ...]
+    # Folders that could not be listed, or (when asked) that hold no routine file.
+    problems: tuple[FileReport, ...] = ()
+
+
+def find_routine_files(paths: Iterable[Path], *, empty_is_error: bool = True) -> RoutinePaths:
+    """Files as given, and every ``*.yaml`` / ``*.yml`` in a given folder, in name order.
+
+    Never raises: a folder that cannot be listed (or, with ``empty_is_error``, holds no
+    routine file) becomes a problem report instead.
+    """
+    files: list[Path] = []
+    problems: list[FileReport] = []
+    for path in paths:
+        listing = list_folder(path, ROUTINE_SUFFIXES)
+        if not listing.is_folder:
+            files.append(path)  # a file, or nothing: reading it says which
+            continue
+        if listing.problem is not None:
+            message = listing.problem
+        elif not listing.files and empty_is_error:
+            message = "the folder has no routine files (*.yaml or *.yml)"
+        else:
+            files.extend(listing.files)
+            continue
+        problems.append(_folder_report(path, message))
+    return RoutinePaths(tuple(files), tuple(problems))
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, and every ``*.yaml`` / ``*.yml`` in a given folder, in name order."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(
-                sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
-            )
-        else:
-            files.append(path)
-    return files
+    """The files of :func:`find_routine_files`, without its folder problems."""
+    return list(find_routine_files(paths, empty_is_error=False).files)
 
 
 def load_library(paths: Sequence[Path]) -> LoadResult:
     """Loads the files in order; a file with any error is left out and reported, never raised.
 
+    Each file is loaded once, however it is named (a link, ``sub/../x.yaml``, the same path
+    twice): later names of it are aliases of the first (see :meth:`LoadResult.report_for`).
     Ids of stretches, routines and symptoms are shared by all files: a file that repeats an id
     of an earlier one is left out. Routines may use stretches, and stretches may give advice
     for symptoms, from any file that loaded.
     """
-    seen: set[Path] = set()
+    first_name: dict[FileIdentity, str] = {}
+    aliases: dict[str, str] = {}
     unique: list[Path] = []
     for path in paths:
-        key = path.resolve() if path.exists() else path
-        if key not in seen:
-            seen.add(key)
-            unique.append(path)
+        identity = file_identity(path)
+        if identity in first_name:
+            aliases[str(path)] = first_name[identity]
+            continue
+        first_name[identity] = str(path)
+        aliases[str(path)] = str(path)
+        unique.append(path)
     parsed: list[ParsedFile | None] = []
     partials: list[ParsedFile] = []
     reports: dict[str, FileReport] = {}
@@ -774,7 +1014,8 @@ def load_library(paths: Sequence[Path]) -> LoadResult:
             reports[str(path)] = FileReport(str(path), errors=exc.errors)
             if exc.partial is not None:
                 partials.append(exc.partial)
-    return _link(unique, parsed, reports, partials)
+    result = _link(unique, parsed, reports, partials)
+    return replace(result, aliases=MappingProxyType(aliases))
 
 
 def _link(
@@ -915,10 +1156,34 @@ def _build_routine(raw: _RawRoutine, stretches: dict[str, _RawStretch], source: 
     return Routine(raw.id, raw.name, raw.description, steps, source)
 
 
-def routine_files(bundled: Path, user_dir: Path | None, extra: Sequence[Path]) -> list[Path]:
-    """The bundled file, then every ``*.yaml`` in the user's folder, then each ``--routines``."""
-    files = [bundled]
-    if user_dir is not None and user_dir.is_dir():
-        files.extend(expand_paths([user_dir]))
-    files.extend(expand_paths(extra))
-    return files
+def load_routines(bundled: Path, user_dir: Path | None, extra: Sequence[Path]) -> LoadResult:
+    """The bundled file, every ``*.yaml`` in the user's folder, then each ``--routines`` path.
+
+    A user folder that does not exist is fine (no routines of one's own yet); one that cannot
+    be listed, and a ``--routines`` folder with no routine file, are reported with the files.
+    """
+    found = [RoutinePaths((bundled,))]
+    if user_dir is not None:
+        found.append(_user_folder(user_dir))
+    found.append(find_routine_files(extra))
+    result = load_library([path for f in found for path in f.files])
+    problems = tuple(report for f in found for report in f.problems)
+    if not problems:
+        return result
+    return replace(result, reports=(*result.reports, *problems))
+
+
+def _user_folder(user_dir: Path) -> RoutinePaths:
+    if not path_exists(user_dir):
+        return RoutinePaths(())
+    listing = list_folder(user_dir, ROUTINE_SUFFIXES)
+    problem = listing.problem
+    if problem is None and not listing.is_folder:
+        problem = "it is not a folder, so no routine files are read from it"
+    if problem is None:
+        return RoutinePaths(listing.files)
+    return RoutinePaths((), (_folder_report(user_dir, problem),))
+
+
+def _folder_report(path: Path, problem: str) -> FileReport:
+    return FileReport(str(path), errors=(RoutineError(str(path), 0, 0, problem),))
