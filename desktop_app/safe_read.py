@@ -60,8 +60,14 @@ def not_a_file(mode: int) -> str | None:
     return "it is not a regular file"
 
 
-def os_problem(exc: OSError, path: str | os.PathLike[str], *, folder: bool = False) -> str:
-    """A sentence for an ``OSError`` met while opening or reading ``path``."""
+def os_problem(
+    exc: OSError, path: str | os.PathLike[str], *, folder: bool = False, opening: bool = True
+) -> str:
+    """A sentence for an ``OSError`` met while opening or reading ``path``.
+
+    ``opening=False``: met while only looking the path up, so a refusal is about a folder on
+    the way to it, not about the file itself.
+    """
     what = "folder" if folder else "file"
     code = exc.errno
     if code == errno.ENOENT:
@@ -72,10 +78,9 @@ def os_problem(exc: OSError, path: str | os.PathLike[str], *, folder: bool = Fal
     if code == errno.ELOOP:
         return "it is a loop of symbolic links (a link that leads back to itself)"
     if code in (errno.EACCES, errno.EPERM):
-        return (
-            f"permission denied: you may not read this {what} "
-            "(or open a folder on its path); check its permissions"
-        )
+        if not opening:
+            return "permission denied: you may not open a folder on its path"
+        return f"permission denied: you may not read this {what}"
     if code == errno.ENOTDIR:
         return "a part of its path is a file, not a folder"
     if code == errno.EISDIR:
@@ -142,9 +147,12 @@ def read_limited(path: str | os.PathLike[str], limit: int) -> bytes:
     return data
 
 
-def _problem(exc: OSError | ValueError, path: str | os.PathLike[str]) -> str:
+def _problem(
+    exc: OSError | ValueError, path: str | os.PathLike[str], *, folder: bool = False
+) -> str:
+    """A sentence for a failed lookup (``os.stat``) of ``path``."""
     if isinstance(exc, OSError):
-        return os_problem(exc, path)
+        return os_problem(exc, path, folder=folder, opening=False)
     return "its name cannot be used (it holds a character the system refuses)"
 
 
@@ -190,10 +198,7 @@ def list_folder(path: Path, suffixes: Iterable[str]) -> FolderListing:
     try:
         mode = os.stat(path).st_mode
     except (OSError, ValueError) as exc:
-        problem = (
-            os_problem(exc, path, folder=True) if isinstance(exc, OSError) else _problem(exc, path)
-        )
-        return FolderListing(problem=problem, is_folder=False)
+        return FolderListing(problem=_problem(exc, path, folder=True), is_folder=False)
     if not stat.S_ISDIR(mode):
         return FolderListing(is_folder=False)
     try:
