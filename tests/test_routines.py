@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from desktop_app.model import PauseKind, duration_text
 from desktop_app.routines import (
+    ParsedFile,
     RoutineError,
     RoutineFileError,
     load_library,
@@ -615,6 +618,126 @@ def test_fuzz_random_text_raises_only_the_loaders_error(text: str) -> None:
     except RoutineFileError as exc:  # the only exception allowed out
         errors = exc.errors
         assert errors
+
+
+# Values the adversarial run found trouble with, and more of their kind.
+HOSTILE_VALUES = (
+    "",
+    "~",
+    "null",
+    "²",
+    "'٣٠'",
+    "３０s",
+    '"' + "1" * 4400 + '"',
+    "1" * 4400,
+    "1:" * 3000 + "1",
+    "0x" + "f" * 200,
+    "1e999",
+    ".nan",
+    "-.inf",
+    "2024-01-01",
+    "2024-01-01 10:00:00",
+    "=",
+    "<<",
+    "ß",
+    "ﬀ",
+    "İ",
+    "yes",
+    "!!binary aGVsbG8=",
+    "!!timestamp 2024-01-01",
+    "!!python/name:os.system",
+    "&a [*a]",
+    "*undefined",
+    "[" * 1200 + "]" * 1200,
+    "{a: " * 600 + "b" + "}" * 600,
+    "'\u202e reversed'",
+    '"\x00"',
+    "|\n  block",
+    "\ufeff30s",
+)
+# Characters slipped in anywhere: NUL and other controls, a BOM, odd line ends, surrogates'
+# neighbours, right-to-left marks.
+HOSTILE_CHARACTERS = (
+    "\x00",
+    "\x07",
+    "\x1b",
+    "\x7f",
+    "\ufeff",
+    "\r",
+    "\x85",
+    "\u2028",
+    "\u202e",
+    "\U0001f600",
+)
+
+
+def _hostile() -> st.SearchStrategy[str]:
+    """The bundled file with hostile values for some keys and characters slipped in."""
+    lines = BUNDLED.read_text(encoding="utf-8").splitlines(keepends=True)
+    value_lines = [i for i, line in enumerate(lines) if re.match(r"^\s*-?\s*[a-z_]+: \S", line)]
+
+    @st.composite
+    def build(draw: st.DrawFn) -> str:
+        out = list(lines)
+        for _ in range(draw(st.integers(1, 4))):
+            i = draw(st.sampled_from(value_lines))
+            head = out[i].split(": ", 1)[0]
+            out[i] = f"{head}: {draw(st.sampled_from(HOSTILE_VALUES))}\n"
+        if draw(st.booleans()):
+            i = draw(st.integers(0, len(out) - 1))
+            j = draw(st.integers(0, max(len(out[i]) - 1, 0)))
+            out[i] = out[i][:j] + draw(st.sampled_from(HOSTILE_CHARACTERS)) + out[i][j:]
+        return "".join(out)
+
+    return build()
+
+
+def _parse_or_errors(text: str) -> tuple[ParsedFile | None, tuple[RoutineError, ...]]:
+    try:
+        return parse_routines(text, "fuzz.yaml"), ()
+    except RoutineFileError as exc:  # the only exception allowed out
+        return None, exc.errors
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_hostile())
+def test_fuzz_hostile_values_give_located_errors_and_drop_nothing_in_silence(text: str) -> None:
+    parsed, errors = _parse_or_errors(text)
+    if parsed is None:
+        assert errors
+        assert all(e.line >= 1 and e.column >= 1 and e.message for e in errors)
+        assert all(len(e.message) < 400 for e in errors), "values are cut short"
+        nul_errors = [e for e in errors if "NUL byte" in e.message]
+        if nul_errors:  # reported where it is, lines counted by line feeds
+            assert nul_errors[0].line == text[: text.index("\x00")].count("\n") + 1
+        return
+    # Read without an error: then every routine and stretch written is there.
+    data = yaml.safe_load(text)
+    assert len(parsed.routines) == len(data.get("routines") or [])
+    assert set(parsed.stretches) == set(data.get("stretches") or {})
+    for symptom, _ in parsed.symptoms.values():
+        assert len(symptom.key) == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(min_size=1, max_size=3))
+def test_fuzz_keys_and_durations_never_escape_the_loader(value: str) -> None:
+    quoted = value.replace("\\", "\\\\").replace('"', '\\"')
+    text = (
+        "format: 1\n"
+        f'symptoms:\n  x: {{label: X, key: "{quoted}", action: stop}}\n'
+        "stretches: {s: {name: S, instructions: [x]}}\n"
+        f'routines:\n  - {{id: r, name: R, steps: [{{stretch: s, hold: "{quoted}"}}]}}\n'
+    )
+    parsed, errors = _parse_or_errors(text)
+    if parsed is None:
+        assert all(e.line >= 1 and e.column >= 1 for e in errors)
+        return
+    symptom, _ = parsed.symptoms["x"]
+    assert len(symptom.key) == 1
+    assert symptom.key == symptom.key.upper()
+    assert value.strip().isascii()  # a duration is ASCII digits and h, m, s only
+    assert 1 <= parsed.routines[0].steps[0].hold <= 3600
 
 
 def test_the_model_and_loader_do_not_import_qt() -> None:
