@@ -678,7 +678,8 @@ def is_usable_key(key: str) -> bool:
     """A single letter or ASCII digit whose capital is one character and maps back to it.
 
     The window binds the capital as a shortcut: Qt maps one character to one key, and finds
-    no key for 'SS' (from 'ß'), 'FF' (from 'ﬀ') or 'İ' (whose lower case is two characters).
+    no key for 'SS' (from 'ß'), 'FF' (from 'ﬀ'), 'İ' (whose lower case is two characters) or
+    a character beyond U+FFFF.
     """
     if len(key) != 1:
         return False
@@ -686,8 +687,9 @@ def is_usable_key(key: str) -> bool:
         return key.isalnum()
     upper = key.upper()
     return (
-        unicodedata.category(key) in ("Lu", "Ll", "Lt", "Lo")
-        and len(upper) == 1
+        len(upper) == 1
+        and ord(upper) <= 0xFFFF  # one UTF-16 unit: Qt finds no key for a surrogate pair
+        and unicodedata.category(key) in ("Lu", "Ll", "Lt", "Lo")
         and upper.lower() == key.lower()
         and len(upper.lower()) == 1
     )
