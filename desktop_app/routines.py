@@ -38,6 +38,8 @@ FORMAT_VERSION = 1
 MAX_FILE_BYTES = 1024 * 1024
 MAX_NODES = 200_000
 MAX_DEPTH = 1000
+MAX_ERRORS = 100
+MAX_TEXT_CHARS = 2000
 MAX_DURATION = 60 * 60
 # Longer than any number a routine file needs ('3600', '1_000', '0x10'), far below what makes
 # int() slow or refuse.
@@ -156,6 +158,8 @@ class _Checker:
     def error(self, node: yaml.Node | _Loc, message: str) -> None:
         loc = node if isinstance(node, _Loc) else _loc(node)
         self.errors.append(RoutineError(self.source, loc.line, loc.column, message))
+        if len(self.errors) >= 2 * MAX_ERRORS:
+            raise _TooBigError  # enough to show; the rest of a broken file only costs time
 
     def spend(self, node: yaml.Node) -> bool:
         """Counts a visited node (so alias bombs stop) and rejects non-standard tags."""
@@ -193,18 +197,20 @@ class _Checker:
             if key in first_seen:
                 self.error(
                     key_node,
-                    f"duplicate key '{key}' {where} (first given at line "
+                    f"duplicate key '{_short(key)}' {where} (first given at line "
                     f"{_loc(first_seen[key]).line})",
                 )
                 continue
             first_seen[key] = key_node
             if allowed and key not in allowed:
-                self.error(key_node, f"unknown key '{key}' {where}{_did_you_mean(key, allowed)}")
+                self.error(
+                    key_node, f"unknown key '{_short(key)}' {where}{_did_you_mean(key, allowed)}"
+                )
                 continue
             entries[key] = value_node
         for key in required:
             if key not in first_seen:
-                self.error(node, f"missing required key '{key}' {where}")
+                self.error(node, f"missing required key '{_short(key)}' {where}")
         return entries
 
     def id_map(self, node: yaml.Node, where: str) -> list[tuple[str, yaml.Node, yaml.Node]]:
@@ -219,7 +225,7 @@ class _Checker:
             if not ID_PATTERN.match(key):
                 self.error(
                     key_node,
-                    f"'{key}' {where} is not a valid id: use lowercase letters, digits and "
+                    f"'{_short(key)}' {where} is not a valid id: use lowercase letters, digits and "
                     "dashes (like 'towel-hamstring')",
                 )
                 continue
@@ -289,6 +295,16 @@ class _Checker:
         text = (value if isinstance(value, str) else str(node.value)).strip()
         if not text:
             self.error(node, f"{where} is empty")
+            return None
+        if len(text) > MAX_TEXT_CHARS:
+            self.error(
+                node, f"{where} is too long: {len(text):,} characters (at most {MAX_TEXT_CHARS:,})"
+            )
+            return None
+        control = _CONTROL_CHARACTER.search(text)
+        if control is not None:  # from an escape such as "\e" or "\0" in a quoted value
+            code = ord(control.group())
+            self.error(node, f"{where} holds a control character (U+{code:04X}): remove it")
             return None
         return text
 
@@ -422,6 +438,8 @@ def _tag_problem(node: yaml.Node) -> str:
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    if len(word) > 64:  # no name is that long; comparing would only take time
+        return ""
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{match[0]}'?)" if match else ""
 
@@ -521,9 +539,11 @@ def _parse_routines(text: str, source: str) -> ParsedFile:
     except _TooBigError:
         pass
     except RecursionError:
-        checker.error(root, "the file is nested too deeply to read")
+        loc = _loc(root)
+        message = "the file is nested too deeply to read"
+        checker.errors.append(RoutineError(source, loc.line, loc.column, message))
     if checker.errors:
-        raise RoutineFileError(_sorted(checker.errors), partial=parsed)
+        raise RoutineFileError(_at_most(_sorted(checker.errors)), partial=parsed)
     return parsed
 
 
@@ -553,6 +573,9 @@ def _too_deep(text: str) -> _Loc | None:
     return None
 
 
+# Control characters a quoted value can still hold through escapes ("\0", "\e", "\x07").
+_CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
 # Characters YAML 1.1 refuses anywhere in a file (what PyYAML's reader checks).
 _NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -574,6 +597,14 @@ def _bad_character(text: str, source: str) -> RoutineError:
         what = f"a control character (U+{code:04X})"
     message = f"the file holds {what}, which YAML does not allow: is it a text file?"
     return RoutineError(source, line, column, message)
+
+
+def _at_most(errors: list[RoutineError]) -> list[RoutineError]:
+    """The first MAX_ERRORS errors, then one line saying that there are more."""
+    if len(errors) <= MAX_ERRORS:
+        return errors
+    note = "more errors from here on are not shown; fix the ones above first"
+    return [*errors[:MAX_ERRORS], replace(errors[MAX_ERRORS], message=note)]
 
 
 def _sorted(errors: Iterable[RoutineError]) -> list[RoutineError]:
@@ -611,7 +642,7 @@ def _parse_root(checker: _Checker, root: yaml.Node, parsed: ParsedFile) -> None:
             if symptom is not None:
                 parsed.symptoms[symptom_id] = (symptom, _loc(key_node))
             else:
-                checker.left_out(known, key_node, f"symptom '{symptom_id}'")
+                checker.left_out(known, key_node, f"symptom '{_short(symptom_id)}'")
         _check_symptom_keys(checker, parsed)
 
     if "stretches" in top:
@@ -621,14 +652,14 @@ def _parse_root(checker: _Checker, root: yaml.Node, parsed: ParsedFile) -> None:
             if raw is not None:
                 parsed.stretches[stretch_id] = raw
             else:
-                checker.left_out(known, key_node, f"stretch '{stretch_id}'")
+                checker.left_out(known, key_node, f"stretch '{_short(stretch_id)}'")
 
     if "routines" in top:
         _parse_routine_list(checker, top["routines"], parsed, prepare, rest)
 
 
 def _parse_symptom(checker: _Checker, symptom_id: str, node: yaml.Node) -> Symptom | None:
-    where = f"in symptom '{symptom_id}'"
+    where = f"in symptom '{_short(symptom_id)}'"
     entries = checker.mapping(node, where, SYMPTOM_KEYS, required=("label", "key", "action"))
     if entries is None:
         return None
@@ -640,8 +671,8 @@ def _parse_symptom(checker: _Checker, symptom_id: str, node: yaml.Node) -> Sympt
     if action is not None and action not in ACTIONS:
         checker.error(
             entries["action"],
-            f"unknown action '{action}' {where}: use 'continue' (keep holding with the advice "
-            f"shown) or 'stop' (end the stretch){_did_you_mean(action, ACTIONS)}",
+            f"unknown action '{_short(action)}' {where}: use 'continue' (keep holding with the "
+            f"advice shown) or 'stop' (end the stretch){_did_you_mean(action, ACTIONS)}",
         )
         action = None
     advice = checker.text_list(entries.get("advice"), f"advice {where}")
@@ -662,7 +693,7 @@ def _parse_symptom(checker: _Checker, symptom_id: str, node: yaml.Node) -> Sympt
 def _check_key(checker: _Checker, node: yaml.Node, key: str, where: str) -> str | None:
     reserved = RESERVED_KEYS.get(key.lower())
     if reserved:
-        checker.error(node, f"key '{key}' {where} is taken by the window ({reserved})")
+        checker.error(node, f"key '{_short(key)}' {where} is taken by the window ({reserved})")
         return None
     if not is_usable_key(key):
         checker.error(
@@ -701,8 +732,8 @@ def _check_symptom_keys(checker: _Checker, parsed: ParsedFile) -> None:
         if symptom.key in seen:
             checker.error(
                 loc,
-                f"symptom '{symptom_id}' uses key '{symptom.key}', which symptom "
-                f"'{seen[symptom.key]}' already uses",
+                f"symptom '{_short(symptom_id)}' uses key '{symptom.key}', which symptom "
+                f"'{_short(seen[symptom.key])}' already uses",
             )
         else:
             seen[symptom.key] = symptom_id
@@ -711,7 +742,7 @@ def _check_symptom_keys(checker: _Checker, parsed: ParsedFile) -> None:
 def _parse_stretch(
     checker: _Checker, stretch_id: str, key_node: yaml.Node, node: yaml.Node
 ) -> _RawStretch | None:
-    where = f"in stretch '{stretch_id}'"
+    where = f"in stretch '{_short(stretch_id)}'"
     entries = checker.mapping(node, where, STRETCH_KEYS, required=("name", "instructions"))
     if entries is None:
         return None
@@ -734,10 +765,10 @@ def _parse_stretch(
     advice_locs: list[tuple[str, _Loc]] = []
     if "advice" in entries:
         for symptom_id, advice_key, advice_node in checker.id_map(
-            entries["advice"], f"in the advice of stretch '{stretch_id}'"
+            entries["advice"], f"in the advice of stretch '{_short(stretch_id)}'"
         ):
             advice[symptom_id] = checker.text_list(
-                advice_node, f"advice for '{symptom_id}' {where}", required=True
+                advice_node, f"advice for '{_short(symptom_id)}' {where}", required=True
             )
             advice_locs.append((symptom_id, _loc(advice_key)))
     if name is None or not instructions:
@@ -780,7 +811,7 @@ def _parse_routine_list(
         if routine_id in first_at:
             checker.error(
                 loc,
-                f"routine id '{routine_id}' is used twice (first at line "
+                f"routine id '{_short(routine_id)}' is used twice (first at line "
                 f"{first_at[routine_id].line})",
             )
             continue
@@ -807,7 +838,7 @@ def _parse_routine(
     defaults: tuple[int, int],
 ) -> _RawRoutine | None:
     written_id = _peek_id(node)
-    where = f"in routine {number}" if written_id is None else f"in routine '{written_id}'"
+    where = f"in routine {number}" if written_id is None else f"in routine '{_short(written_id)}'"
     entries = checker.mapping(node, where, ROUTINE_KEYS, required=("id", "name", "steps"))
     if entries is None:
         return None
@@ -815,7 +846,8 @@ def _parse_routine(
     if routine_id is not None and not ID_PATTERN.match(routine_id):
         checker.error(
             entries["id"],
-            f"'{routine_id}' is not a valid routine id: use lowercase letters, digits and dashes",
+            f"'{_short(routine_id)}' is not a valid routine id: use lowercase letters, digits "
+            "and dashes",
         )
         routine_id = None
     name = checker.text(entries.get("name"), f"name {where}")
@@ -927,21 +959,42 @@ def read_routine_file(path: Path, display_name: str | None = None) -> ParsedFile
 
 def _decode(data: bytes, name: str) -> str:
     """UTF-8 text (a leading BOM dropped), or a located error naming what the bytes are."""
+    wide = _wide_encoding(data)
+    if wide is not None:
+        raise RoutineFileError(
+            [RoutineError(name, 1, 1, f"the file is {wide} text; save it as UTF-8 text")]
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
         column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            line, column, problem = 1, 1, "the file is UTF-16 text"
-        elif b"\x00" in data[:1024]:
+        if b"\x00" in data[:1024]:
             problem = "the file is not text (it looks like a binary file)"
         else:
             problem = f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x})"
         raise RoutineFileError(
             [RoutineError(name, line, column, f"{problem}; save it as UTF-8 text")]
         ) from None
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """'UTF-16' or 'UTF-32' for text in those encodings (with or without a BOM), else None."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    head = data[:400]
+    if len(head) < 8 or b"\x00" not in head[:8]:
+        return None
+    # ASCII text in UTF-16 or UTF-32 has a zero in every second or every fourth byte.
+    for width, name in ((4, "UTF-32"), (2, "UTF-16")):
+        for offset in range(width):
+            lanes = [head[i] for i in range(len(head)) if i % width != offset]
+            if not any(lanes) and any(head[offset::width]):
+                return name
+    return None
 
 
 ROUTINE_SUFFIXES = (".yaml", ".yml")
@@ -1104,7 +1157,7 @@ def _duplicate_ids(
                 parsed.source,
                 loc.line,
                 loc.column,
-                f"{kind} id '{ident}' is already defined at {other}; ids must be unique "
+                f"{kind} id '{_short(ident)}' is already defined at {other}; ids must be unique "
                 "across all routine files",
             )
 
@@ -1118,7 +1171,8 @@ def _unresolved(
                 parsed.source,
                 loc.line,
                 loc.column,
-                f"{step} uses unknown stretch '{stretch_id}'{_did_you_mean(stretch_id, stretches)}",
+                f"{step} uses unknown stretch '{_short(stretch_id)}'"
+                f"{_did_you_mean(stretch_id, stretches)}",
             )
     for sid, raw in parsed.stretches.items():
         for symptom_id, loc in raw.advice_locs:
@@ -1127,8 +1181,8 @@ def _unresolved(
                     parsed.source,
                     loc.line,
                     loc.column,
-                    f"stretch '{sid}' gives advice for unknown symptom "
-                    f"'{symptom_id}'{_did_you_mean(symptom_id, symptoms)}",
+                    f"stretch '{_short(sid)}' gives advice for unknown symptom "
+                    f"'{_short(symptom_id)}'{_did_you_mean(symptom_id, symptoms)}",
                 )
     keys: dict[str, str] = {}
     for symptom in symptoms.values():
@@ -1139,7 +1193,7 @@ def _unresolved(
                 loc.line,
                 loc.column,
                 f"symptom '{symptom.id}' uses key '{symptom.key}', which symptom "
-                f"'{keys[symptom.key]}' already uses",
+                f"'{_short(keys[symptom.key])}' already uses",
             )
         keys.setdefault(symptom.key, symptom.id)
 

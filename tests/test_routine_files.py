@@ -506,3 +506,28 @@ def test_a_routine_file_as_the_read_routine_file_api_never_raises_oserror(tmp_pa
         read_routine_file(tmp_path / ("x" * 300 + ".yaml"))
     with pytest.raises(RoutineFileError):
         read_routine_file(tmp_path / "a-file" / "below-a-file.yaml")
+
+
+def test_text_past_the_limit_and_control_characters_from_escapes_are_refused() -> None:
+    long_name = GOOD.replace("name: Mine", "name: " + "M" * 900_000)
+    (error,) = errors_of(long_name)
+    assert error.message == "name in routine 'mine' is too long: 900,000 characters (at most 2,000)"
+    (error,) = errors_of(GOOD.replace("name: Mine", 'name: "\\e[31mMine"'))
+    assert error.message == "name in routine 'mine' holds a control character (U+001B): remove it"
+
+
+def test_a_file_with_thousands_of_errors_shows_the_first_hundred_quickly() -> None:
+    text = "format: 1\nroutines: [" + "1," * 300_000 + "]\n"
+    errors = finishes(lambda: errors_of(text), 5)
+    assert len(errors) == 101
+    assert errors[0].message == "in routine 1 must be a mapping of keys to values, not '1'"
+    assert errors[-1].message == "more errors from here on are not shown; fix the ones above first"
+
+
+def test_messages_quote_long_values_cut_short() -> None:
+    errors = errors_of(GOOD.replace("id: mine", "id: " + "A" * 1000).replace("hold: 30", "hold: x"))
+    assert [e.message for e in errors] == [
+        f"'{'A' * 40}…' is not a valid routine id: use lowercase letters, digits and dashes",
+        f"hold in step 1 of routine '{'A' * 40}…' is not a duration: 'x' (write 30, '30s', "
+        "'1m' or '1m30s')",
+    ]
