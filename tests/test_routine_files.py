@@ -168,6 +168,18 @@ def test_a_file_over_the_limit_names_its_size(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- permissions
 
 
+def refuse_to_list(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Listing ``folder`` fails as it does for a user without read permission on it."""
+    real_scandir = os.scandir
+
+    def refused(path: Any = ".") -> Any:
+        if Path(path) == folder:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(safe_read.os, "scandir", refused)
+
+
 def test_a_file_one_may_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "secret.yaml"
     path.write_text(GOOD, encoding="utf-8")
@@ -204,14 +216,7 @@ def test_a_routines_folder_one_may_not_list(
     folder = tmp_path / "routines"
     folder.mkdir()
     (folder / "mine.yaml").write_text(GOOD, encoding="utf-8")
-    real_scandir = os.scandir
-
-    def refused(path: Any = ".") -> Any:
-        if Path(path) == folder:
-            raise PermissionError(errno.EACCES, "Permission denied", str(path))
-        return real_scandir(path)
-
-    monkeypatch.setattr(safe_read.os, "scandir", refused)
+    refuse_to_list(monkeypatch, folder)
     result = finishes(lambda: load_routines(BUNDLED, folder, []))
     assert result.library.routines, "the bundled routines still load"
     (error,) = result.errors[str(folder)]

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import errno
 import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -17,11 +15,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from pytestqt.qtbot import QtBot
 
-from desktop_app import safe_read
 from desktop_app.cli import _load, build_parser
 from desktop_app.routines import is_usable_key
 from desktop_app.ui.app import build_window
 from tests.conftest import REPO
+from tests.test_routine_files import refuse_to_list
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
 
@@ -46,14 +44,7 @@ def test_a_fifo_and_a_folder_one_may_not_list_are_listed_in_the_window(
     closed = data_dir / "routines"
     closed.mkdir()
     (closed / "mine.yaml").write_text(SHORT, encoding="utf-8")
-    real_scandir = os.scandir
-
-    def refused(path: Any = ".") -> Any:
-        if Path(path) == closed:
-            raise PermissionError(errno.EACCES, "Permission denied", str(path))
-        return real_scandir(path)
-
-    monkeypatch.setattr(safe_read.os, "scandir", refused)
+    refuse_to_list(monkeypatch, closed)
     result = _load(build_parser().parse_args(["--routines", str(fifo)]))
     window = build_window(result.library, result.errors, data_dir)
     qtbot.addWidget(window)
