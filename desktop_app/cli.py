@@ -14,8 +14,14 @@ from pathlib import Path
 from desktop_app import __version__
 from desktop_app.lifecycle import SignalCatcher, enable_faulthandler
 from desktop_app.logs import configure_logging
-from desktop_app.model import duration_text
-from desktop_app.paths import bundled_routines_file, data_dir, data_dir_problem, user_routines_dir
+from desktop_app.model import DEMO_ROUTINE_ID, duration_text
+from desktop_app.paths import (
+    bundled_routines_file,
+    data_dir,
+    data_dir_problem,
+    demo_routines_file,
+    user_routines_dir,
+)
 from desktop_app.routines import (
     LoadResult,
     find_routine_files,
@@ -55,6 +61,15 @@ def _common(parser: argparse.ArgumentParser, default: object) -> None:
     )
 
 
+def _demo(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        default=default,
+        help="also load the demo routine 'Quick check' (half a minute, never counted in stats)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     # Subcommands take the common options too; SUPPRESS keeps them from resetting what was
     # given before the subcommand's name.
@@ -65,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="A timer that coaches you through stretching routines.",
     )
     _common(parser, None)
+    _demo(parser, False)
     parser.add_argument("--version", action="version", version=f"stretch-timer {__version__}")
     parser.add_argument("--routine", metavar="ID", help="select this routine in the window")
     parser.add_argument("--start", action="store_true", help="start the selected routine at once")
@@ -79,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
         "list", parents=[common], help="list the routines with their planned time"
     )
     list_parser.add_argument("--json", action="store_true", help="print JSON")
+    _demo(list_parser, argparse.SUPPRESS)
 
     validate = sub.add_parser(
         "validate", parents=[common], help="check routine files and report every error"
@@ -102,7 +119,8 @@ def _parse_date(text: str) -> date:
 
 def _load(args: argparse.Namespace) -> LoadResult:
     data = data_dir(args.data_dir)
-    return load_routines(bundled_routines_file(), user_routines_dir(data), args.routines)
+    demo = [demo_routines_file()] if args.demo else []
+    return load_routines(bundled_routines_file(), user_routines_dir(data), [*demo, *args.routines])
 
 
 def _missing(command: str, paths: Sequence[Path]) -> bool:
@@ -230,8 +248,9 @@ def cmd_gui(args: argparse.Namespace) -> int:
     result = _load(args)
     if args.routine and result.library.routine(args.routine) is None:
         known = ", ".join(r.id for r in result.library.routines) or "none"
+        hint = " (the demo routine needs --demo)" if args.routine == DEMO_ROUTINE_ID else ""
         print(
-            f"stretch-timer: unknown routine '{args.routine}' (known: {known})",
+            f"stretch-timer: unknown routine '{args.routine}' (known: {known}){hint}",
             file=sys.stderr,
         )
         return EXIT_USAGE

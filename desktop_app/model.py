@@ -14,6 +14,9 @@ Side = Literal["left", "right"]
 DEFAULT_PREPARE = 5
 DEFAULT_REST = 10
 
+DEMO_ROUTINE_ID = "quick-check"
+"""The demo routine of ``resources/demo.yaml``: never counted toward streaks or weekly figures."""
+
 
 def duration_text(seconds: float) -> str:
     """A length of time in words: ``30 s``, ``2 min``, ``4 min 10 s``, ``1 h 5 min``."""

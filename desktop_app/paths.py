@@ -24,6 +24,11 @@ def bundled_routines_file() -> Path:
     return resources_dir() / "routines.yaml"
 
 
+def demo_routines_file() -> Path:
+    """The demo routine ("Quick check"), loaded only with ``--demo``."""
+    return resources_dir() / "demo.yaml"
+
+
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     """The data directory: ``--data-dir``, else $STRETCH_TIMER_DATA_DIR, else the platform's place.
 

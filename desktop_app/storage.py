@@ -21,6 +21,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import IO, Any, Literal, TextIO, cast
 
+from desktop_app.model import DEMO_ROUTINE_ID
+
 logger = logging.getLogger(__name__)
 
 DB_NAME = "sessions.db"
@@ -590,13 +592,19 @@ class SessionStore:
         )
 
     def stats(self, today: date | None = None) -> Stats:
-        """Sessions this week (from Monday), streaks in local days, total time held."""
+        """Sessions this week (from Monday), streaks in local days, total time held.
+
+        Sessions of the demo routine (``DEMO_ROUTINE_ID``) count in none of them.
+        """
         today = today or _today()
         monday = today - timedelta(days=today.weekday())
         rows = self._query(
             """
-            WITH days AS (
-                SELECT DISTINCT local_date AS d FROM sessions
+            WITH counted AS (
+                SELECT local_date, held_seconds FROM sessions WHERE routine_id != :demo
+            ),
+            days AS (
+                SELECT DISTINCT local_date AS d FROM counted
                 WHERE held_seconds > 0 AND local_date <= :today
             ),
             numbered AS (
@@ -606,13 +614,14 @@ class SessionStore:
                 SELECT max(d) AS last, count(*) AS length FROM numbered GROUP BY run
             )
             SELECT
-                (SELECT count(*) FROM sessions
+                (SELECT count(*) FROM counted
                  WHERE held_seconds > 0 AND local_date BETWEEN :monday AND :today),
                 (SELECT coalesce(max(length), 0) FROM runs WHERE last >= :yesterday),
                 (SELECT coalesce(max(length), 0) FROM runs),
-                (SELECT coalesce(sum(held_seconds), 0) FROM sessions)
+                (SELECT coalesce(sum(held_seconds), 0) FROM counted)
             """,
             {
+                "demo": DEMO_ROUTINE_ID,
                 "today": today.isoformat(),
                 "yesterday": (today - timedelta(days=1)).isoformat(),
                 "monday": monday.isoformat(),
@@ -622,13 +631,16 @@ class SessionStore:
         return Stats(int(week), int(current), int(longest), float(total))
 
     def minutes_per_day(self, days: int = 28, today: date | None = None) -> list[DayMinutes]:
-        """Minutes held on each of the last ``days`` local days, oldest first, zeros included."""
+        """Minutes held on each of the last ``days`` local days, oldest first, zeros included.
+
+        The demo routine's sessions are left out, as in :meth:`stats`.
+        """
         today = today or _today()
         first = today - timedelta(days=days - 1)
         rows = self._query(
             "SELECT local_date, sum(held_seconds) / 60.0 FROM sessions"
-            " WHERE local_date BETWEEN ? AND ? GROUP BY local_date",
-            [first.isoformat(), today.isoformat()],
+            " WHERE local_date BETWEEN ? AND ? AND routine_id != ? GROUP BY local_date",
+            [first.isoformat(), today.isoformat(), DEMO_ROUTINE_ID],
         )
         by_day = {date.fromisoformat(d): float(m) for d, m in rows}
         return [

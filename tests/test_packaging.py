@@ -91,7 +91,7 @@ def test_plain_install_finds_bundled_resources_in_the_package(tmp_path: Path) ->
     assert _leftovers() == before, "building wrote into the working tree"
 
     installed = target / "desktop_app" / "resources"
-    for name in ("routines.yaml", "routines.schema.json"):
+    for name in ("routines.yaml", "demo.yaml", "routines.schema.json"):
         assert (installed / name).is_file(), f"{name} is not installed in desktop_app/resources"
         assert (installed / name).read_bytes() == (CHECKOUT_RESOURCES / name).read_bytes()
     json.loads((installed / "routines.schema.json").read_text(encoding="utf-8"))
@@ -150,3 +150,11 @@ def test_plain_install_finds_bundled_resources_in_the_package(tmp_path: Path) ->
     rows = json.loads(listed.stdout)
     assert [row["id"] for row in rows] == routine_ids
     assert {row["source"] for row in rows} == {str(installed / "routines.yaml")}
+
+    # The demo routine comes from its own installed file, only with --demo.
+    listed = _run([*python, "-m", "desktop_app", "list", "--json", "--demo"], env=env, cwd=run_dir)
+    assert listed.returncode == 0, listed.stderr
+    demo_rows = json.loads(listed.stdout)[len(routine_ids) :]
+    assert [(row["id"], row["source"]) for row in demo_rows] == [
+        ("quick-check", str(installed / "demo.yaml"))
+    ]
