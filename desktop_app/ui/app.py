@@ -73,7 +73,14 @@ def build_window(
             notice = data_dir_notice(data_dir, problem)
         else:
             settings, notice = open_settings(data_dir)
-    window = MainWindow(library, load_errors, settings=settings, clock=clock, listeners=listeners)
+    window = MainWindow(
+        library,
+        load_errors,
+        settings=settings,
+        clock=clock,
+        listeners=listeners,
+        data_dir=data_dir,
+    )
     if notice is not None:
         window.add_lasting_notice(notice)
     return window
@@ -153,6 +160,8 @@ def run_gui(
         shutdown.finish()
         shutdown.close()
         return shutdown.exit_code
+    # The safety notice at the first start; with --start a banner that holds nothing up.
+    window.greet(starting=start)
     if start:
         window.start_selected()
     code = app.exec()

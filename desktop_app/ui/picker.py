@@ -1,11 +1,18 @@
-"""The routine picker: the loaded routines, a preview of the selected one, and files that failed."""
+"""The routine picker: the loaded routines, a preview of the selected one, and files that failed.
+
+The preview lists the routine's stretches as cards, each with its timing and its cautions.
+Tab (or a click) moves into the cards and ↑ ↓ go from one to the next; the chosen card opens
+to show the stretch's steps and tips. Enter starts the routine from anywhere on the page.
+"""
 
 from __future__ import annotations
 
 import html
+import itertools
 from collections.abc import Mapping, Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QTextDocumentFragment
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -13,17 +20,118 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop_app.model import Library, Routine, duration_text
+from desktop_app.model import Library, Routine, Step, duration_text
 from desktop_app.ui.text import routine_summary
-from desktop_app.ui.widgets import bullet_html, scaled_font, wrapped_label
+from desktop_app.ui.widgets import WARNING_ACCENT, bullet_html, scaled_font, wrapped_label
+
+SIZE_TITLE = 1.8
+SIZE_LIST = 1.15
+SIZE_NAME = 1.5
+SIZE_TEXT = 1.15
+"""Description, cards, steps and tips: read from a step or two back from the desk."""
+SIZE_CAPTION = 1.0
+CAUTION_MARK = "⚠"
+HINT = "Tab to the stretches, then ↑ ↓ to read each one's steps and tips."
+
+
+def step_timing(step: Step) -> str:
+    """``3 × 30 s, each side``; ``1 min`` for a single unsided hold."""
+    reps = f"{step.reps} × " if step.reps > 1 else ""
+    sides = ", each side" if step.stretch.sided else ""
+    return f"{reps}{duration_text(step.hold)}{sides}"
+
+
+class StretchCard(QFrame):
+    """One step of the previewed routine: name, timing and cautions; steps and tips when chosen."""
+
+    chosen = Signal(object)
+    """Focused or clicked: carries the card."""
+    move_requested = Signal(object, int)
+    """↑ (-1) or ↓ (+1) pressed on the card: carries the card and the direction."""
+
+    def __init__(self, parent: QWidget, number: int, step: Step) -> None:
+        super().__init__(parent)
+        self.step = step
+        stretch = step.stretch
+        self.setObjectName("stretchCard")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.setSpacing(2)
+        self.header = wrapped_label(
+            self,
+            f"<b>{number}. {html.escape(stretch.name)}</b> · {html.escape(step_timing(step))}",
+            SIZE_TEXT,
+        )
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.header)
+        self.cautions = wrapped_label(self, "", SIZE_TEXT)
+        self.cautions.setTextFormat(Qt.TextFormat.RichText)
+        self.cautions.setText(
+            "".join(
+                f"<div style='margin-top:2px'><span style='color:{WARNING_ACCENT}'>"
+                f"{CAUTION_MARK}</span> {html.escape(caution)}</div>"
+                for caution in stretch.cautions
+            )
+        )
+        self.cautions.setVisible(bool(stretch.cautions))
+        layout.addWidget(self.cautions)
+        parts = ["<b>How to do it</b>" + bullet_html(stretch.instructions, numbered=True)]
+        if stretch.tips:
+            parts.append("<b>Tips</b>" + bullet_html(stretch.tips))
+        self.details = wrapped_label(self, "".join(parts), SIZE_TEXT)
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.details.hide()
+        layout.addWidget(self.details)
+        self.setAccessibleName(f"{number}. {stretch.name}, {step_timing(step)}")
+        self.setAccessibleDescription(" ".join(stretch.cautions))
+        self._style(expanded=False)
+
+    @property
+    def expanded(self) -> bool:
+        return not self.details.isHidden()
+
+    def set_expanded(self, expanded: bool) -> None:
+        self.details.setVisible(expanded)
+        self._style(expanded)
+
+    def _style(self, expanded: bool) -> None:
+        border = "2px solid palette(highlight)" if expanded else "1px solid palette(mid)"
+        self.setStyleSheet(
+            f"#stretchCard {{ border: {border}; border-radius: 6px; background: palette(base); }}"
+        )
+
+    def text(self) -> str:
+        """Everything the card shows, as plain text."""
+        labels = [self.header, self.cautions, self.details]
+        return "\n".join(
+            _plain(label.text()) for label in labels if not label.isHidden() and label.text()
+        )
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self.chosen.emit(self)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            self.move_requested.emit(self, -1 if event.key() == Qt.Key.Key_Up else 1)
+            return
+        # Page Up/Down and the rest go to the scroll area around the cards.
+        super().keyPressEvent(event)
+
+
+def _plain(rich: str) -> str:
+    return QTextDocumentFragment.fromHtml(rich).toPlainText()
 
 
 class PickerPage(QWidget):
-    """The loaded routines, their details, a start button, and the files that failed to load."""
+    """The loaded routines, a preview of the selected one, a start button, and failed files."""
 
     start_requested = Signal(object)
 
@@ -32,15 +140,17 @@ class PickerPage(QWidget):
     ) -> None:
         super().__init__(parent)
         self.library = library
+        self.cards: list[StretchCard] = []
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 16, 24, 16)
-        title = wrapped_label(self, "Choose a routine", 1.8, bold=True)
+        layout.setContentsMargins(24, 12, 24, 12)
+        title = wrapped_label(self, "Choose a routine", SIZE_TITLE, bold=True)
         layout.addWidget(title)
 
         body = QHBoxLayout()
+        body.setSpacing(16)
         layout.addLayout(body, 1)
         self.routine_list = QListWidget(self)
-        self.routine_list.setFont(scaled_font(self.routine_list, 1.15))
+        self.routine_list.setFont(scaled_font(self.routine_list, SIZE_LIST))
         self.routine_list.setSpacing(4)
         self.routine_list.setAccessibleName("Routines")
         for routine in library.routines:
@@ -50,15 +160,32 @@ class PickerPage(QWidget):
         body.addWidget(self.routine_list, 2)
 
         details = QVBoxLayout()
+        details.setSpacing(6)
         body.addLayout(details, 3)
-        self.name_label = wrapped_label(self, "", 1.5, bold=True)
-        self.description_label = wrapped_label(self, "", 1.05)
-        self.stretches_label = wrapped_label(self, "", 1.1)
-        self.stretches_label.setTextFormat(Qt.TextFormat.RichText)
+        self.name_label = wrapped_label(self, "", SIZE_NAME, bold=True)
+        self.description_label = wrapped_label(self, "", SIZE_TEXT)
+        self.hint_label = wrapped_label(self, HINT, SIZE_CAPTION)
+        self.hint_label.setEnabled(False)  # drawn in the palette's quieter text colour
         details.addWidget(self.name_label)
         details.addWidget(self.description_label)
-        details.addWidget(self.stretches_label)
-        details.addStretch(1)
+        details.addWidget(self.hint_label)
+
+        self.stretch_scroll = QScrollArea(self)
+        self.stretch_scroll.setWidgetResizable(True)
+        self.stretch_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.stretch_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # The cards take the focus; the area itself is scrolled through them.
+        self.stretch_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.stretch_box = QWidget(self.stretch_scroll)
+        self.stretch_layout = QVBoxLayout(self.stretch_box)
+        self.stretch_layout.setContentsMargins(0, 0, 4, 0)
+        self.stretch_layout.setSpacing(6)
+        self.stretch_layout.addStretch(1)
+        self.stretch_scroll.setWidget(self.stretch_box)
+        details.addWidget(self.stretch_scroll, 1)
+
+        self.total_label = wrapped_label(self, "", SIZE_TEXT)
+        details.addWidget(self.total_label)
         self.start_button = QPushButton("Start  (Enter)", self)
         self.start_button.setFont(scaled_font(self.start_button, 1.3, bold=True))
         self.start_button.setMinimumHeight(48)
@@ -68,6 +195,7 @@ class PickerPage(QWidget):
 
         if not library.routines:
             self.name_label.setText("No routines loaded")
+            self.hint_label.hide()
             self.start_button.setEnabled(False)
 
         self.errors_box = QFrame(self)
@@ -107,21 +235,60 @@ class PickerPage(QWidget):
                 return True
         return False
 
+    def expanded_card(self) -> StretchCard | None:
+        return next((card for card in self.cards if card.expanded), None)
+
     def _show_details(self, *_args: object) -> None:
         routine = self.selected_routine()
         if routine is None:
             return
         self.name_label.setText(routine.name)
         self.description_label.setText(routine.description)
-        rows = []
-        for step in routine.steps:
-            sides = ", each side" if step.stretch.sided else ""
-            reps = f"{step.reps} × " if step.reps > 1 else ""
-            rows.append(f"{step.stretch.name} — {reps}{duration_text(step.hold)}{sides}")
-        self.stretches_label.setText(
-            bullet_html(rows, numbered=True)
-            + f"<p>Total: {html.escape(duration_text(routine.planned_seconds))}</p>"
-        )
+        self.description_label.setVisible(bool(routine.description))
+        self.total_label.setText(f"Total: {duration_text(routine.planned_seconds)}")
+        self._build_cards(routine)
+
+    def _build_cards(self, routine: Routine) -> None:
+        for card in self.cards:
+            card.hide()
+            card.deleteLater()
+        self.cards = []
+        for number, step in enumerate(routine.steps, start=1):
+            card = StretchCard(self.stretch_box, number, step)
+            card.chosen.connect(self._choose)
+            card.move_requested.connect(self._move)
+            self.stretch_layout.insertWidget(self.stretch_layout.count() - 1, card)
+            card.show()  # at once, not when the layout gets to it: Tab may come next
+            self.cards.append(card)
+        # Tab goes from the routines through the cards, in order, to the start button.
+        chain: list[QWidget] = [self.routine_list, *self.cards, self.start_button]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+        self.stretch_scroll.verticalScrollBar().setValue(0)
+
+    def _choose(self, chosen: StretchCard) -> None:
+        for card in self.cards:
+            card.set_expanded(card is chosen)
+        self.stretch_layout.activate()
+        # Once the opened card has its height: bring it into view, its top first.
+        QTimer.singleShot(0, self, lambda: self._reveal(chosen))
+
+    def _reveal(self, card: StretchCard) -> None:
+        if card not in self.cards:
+            return
+        bar = self.stretch_scroll.verticalScrollBar()
+        view = self.stretch_scroll.viewport().height()
+        top = card.y()
+        bottom = top + card.height()
+        if top < bar.value() or card.height() > view:
+            bar.setValue(top)
+        elif bottom > bar.value() + view:
+            bar.setValue(bottom - view)
+
+    def _move(self, card: StretchCard, direction: int) -> None:
+        index = self.cards.index(card) + direction
+        if 0 <= index < len(self.cards):
+            self.cards[index].setFocus(Qt.FocusReason.OtherFocusReason)
 
     def start_selected(self) -> None:
         routine = self.selected_routine()

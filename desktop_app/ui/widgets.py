@@ -9,6 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QWidget
 
+WARNING_ACCENT = "#c0392b"
+"""Warnings: red flags, cautions, the stopped state. Reads on light and dark backgrounds."""
+
 
 def scaled_font(widget: QWidget, factor: float, *, bold: bool = False) -> QFont:
     """The widget's font (so the system font size) scaled by ``factor``."""

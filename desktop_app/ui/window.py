@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence, QPalette, QShortcut
@@ -29,6 +30,7 @@ from desktop_app.events import Event, Phase, SessionEnded, SymptomReported
 from desktop_app.model import Library, PlannedHold, Routine, Symptom
 from desktop_app.ui.controller import SessionController
 from desktop_app.ui.countdown import CountdownWidget
+from desktop_app.ui.deferred import after_first_paint
 from desktop_app.ui.picker import PickerPage
 from desktop_app.ui.text import (
     Advice,
@@ -37,20 +39,28 @@ from desktop_app.ui.text import (
     describe_summary,
     symptom_advice,
 )
-from desktop_app.ui.widgets import bullet_html, scaled_font, wrapped_label
+from desktop_app.ui.widgets import WARNING_ACCENT, bullet_html, scaled_font, wrapped_label
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QDialog
+
+    from desktop_app.ui.help import SafetyBanner
 
 log = logging.getLogger(__name__)
 
 SETTINGS_GEOMETRY = "window/geometry"
 SETTINGS_LAST_ROUTINE = "session/last_routine"
 SETTINGS_SOUND = "sound/enabled"
+SETTINGS_SAFETY_SEEN = "help/safety_notice_seen"
+"""The version of the safety notice the user has acknowledged (see help_text)."""
 SOUND_TIP = "Soft tones when a hold starts and ends, so you need not watch the screen"
 
 # Ring colours for the pauses; the hold uses the palette's highlight. Both read on light and
 # dark backgrounds, and nothing else in the window is a fixed colour.
 PREPARE_ACCENT = QColor("#c8701a")
 REST_ACCENT = QColor("#2f8f60")
-WARNING_ACCENT = "#c0392b"
 
 # Text sizes on the session page, as multiples of the system font (read from a metre or two
 # away; nothing is a fixed pixel size). The countdown number scales with the ring instead.
@@ -388,6 +398,10 @@ class MainWindow(QMainWindow):
         ``history_requested``: View > History… (Ctrl+H) was chosen.
         ``session_finished``: a session ended; carries its ``SessionEnded`` event.
 
+    Help > Safety, Keyboard shortcuts and About open their dialogs through
+    :meth:`show_safety`, :meth:`show_shortcuts` and :meth:`show_about` (tests replace them);
+    :meth:`greet` shows the safety notice at the first start.
+
     The :attr:`controller` (a :class:`SessionController`) owns the engines; subscribe session
     listeners through ``controller.listeners`` or ``controller.engine_created``.
     """
@@ -402,12 +416,14 @@ class MainWindow(QMainWindow):
         settings: QSettings | None = None,
         clock: Callable[[], float] = time.monotonic,
         listeners: Iterable[Listener] = (),
+        data_dir: Path | None = None,
     ) -> None:
         super().__init__()
         self.setWindowTitle("Stretch Timer")
         self.setMinimumSize(800, 600)
         self.library = library
         self.settings = settings
+        self.data_dir = data_dir
         if settings is not None:
             settings.setParent(self)
         self.controller = SessionController(self, clock=clock, listeners=listeners)
@@ -419,6 +435,10 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        self._central = central
+        self._top_layout = layout
+        self.safety_banner: SafetyBanner | None = None
+        self._banner_shortcut: QShortcut | None = None
         self.notice = QLabel(central)
         self.notice.setWordWrap(True)
         self.notice.setObjectName("notice")
@@ -473,6 +493,18 @@ class MainWindow(QMainWindow):
         self.quit_action = quit_action
         self.history_action = history_action
         self.sound_action = sound_action
+
+        help_menu = self.menuBar().addMenu("&Help")
+        self.safety_action = QAction("&Safety…", self)
+        self.safety_action.setShortcut(QKeySequence("F1"))
+        self.safety_action.triggered.connect(lambda: self.show_safety())
+        self.shortcuts_action = QAction("&Keyboard shortcuts…", self)
+        self.shortcuts_action.triggered.connect(lambda: self.show_shortcuts())
+        self.about_action = QAction("&About Stretch Timer…", self)
+        self.about_action.triggered.connect(lambda: self.show_about())
+        for action in (self.safety_action, self.shortcuts_action, self.about_action):
+            help_menu.addAction(action)
+        self.help_menu = help_menu
 
     def _sound_wanted(self) -> bool:
         if self.settings is None:
@@ -653,6 +685,89 @@ class MainWindow(QMainWindow):
         box.setEscapeButton(keep)
         box.exec()
         return box.clickedButton() is confirm
+
+    # ------------------------------------------------------------------ help
+
+    def greet(self, *, starting: bool) -> None:
+        """At start: the safety notice, until the user has acknowledged it once.
+
+        ``starting`` (a routine launched with ``--start``): never a dialog that would hold up
+        the session, but a banner above it that a key dismisses.
+        """
+        if self.safety_notice_seen():
+            return
+        if starting:
+            self.show_safety_banner()
+        else:
+            after_first_paint(self, self._first_run_notice)
+
+    def _first_run_notice(self) -> None:
+        self.show_safety(first_run=True)
+
+    def safety_notice_seen(self) -> bool:
+        from desktop_app.help_text import SAFETY_NOTICE_VERSION
+
+        if self.settings is None:
+            return False
+        seen = self.settings.value(SETTINGS_SAFETY_SEEN, 0)
+        try:
+            return int(str(seen)) >= SAFETY_NOTICE_VERSION
+        except ValueError:
+            return False
+
+    def _safety_acknowledged(self) -> None:
+        from desktop_app.help_text import SAFETY_NOTICE_VERSION
+
+        if self.settings is not None:
+            self.settings.setValue(SETTINGS_SAFETY_SEEN, SAFETY_NOTICE_VERSION)
+            self.settings.sync()
+        self.dismiss_safety_banner()
+
+    def show_safety(self, first_run: bool = False) -> QDialog:
+        """Help > Safety (F1), and the first-run notice. Window-modal, never a nested loop."""
+        from desktop_app.ui.help import safety_dialog
+
+        dialog = safety_dialog(self, self.symptoms, first_run=first_run)
+        dialog.finished.connect(self._safety_acknowledged)
+        dialog.open()
+        return dialog
+
+    def show_shortcuts(self) -> QDialog:
+        from desktop_app.ui.help import shortcuts_dialog
+
+        dialog = shortcuts_dialog(self, self.symptoms)
+        dialog.open()
+        return dialog
+
+    def show_about(self) -> QDialog:
+        from desktop_app import __version__
+        from desktop_app.ui.help import about_dialog
+
+        dialog = about_dialog(self, __version__, self.data_dir)
+        dialog.open()
+        return dialog
+
+    def show_safety_banner(self) -> None:
+        """The safety notice in short, above the pages; F1 reads it all, Ctrl+D dismisses it."""
+        from desktop_app.help_text import BANNER_DISMISS_KEY, safety_banner
+        from desktop_app.ui.help import SafetyBanner
+
+        if self.safety_banner is None:
+            banner = SafetyBanner(self._central, safety_banner(self.symptoms))
+            banner.read_requested.connect(lambda: self.show_safety())
+            banner.dismissed.connect(self._safety_acknowledged)
+            self._top_layout.insertWidget(0, banner)
+            self.safety_banner = banner
+            self._banner_shortcut = self._shortcut(BANNER_DISMISS_KEY, banner.dismissed.emit)
+        self.safety_banner.show()
+        if self._banner_shortcut is not None:
+            self._banner_shortcut.setEnabled(True)
+
+    def dismiss_safety_banner(self) -> None:
+        if self.safety_banner is not None:
+            self.safety_banner.hide()
+        if self._banner_shortcut is not None:
+            self._banner_shortcut.setEnabled(False)
 
     # ------------------------------------------------------------------ engine to screen
 

@@ -1,0 +1,175 @@
+"""The Help menu's dialogs (safety notice, keyboard shortcuts, About) and the safety banner."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app import help_text
+from desktop_app.model import Symptom
+from desktop_app.ui.widgets import WARNING_ACCENT, bullet_html, scaled_font, wrapped_label
+
+SIZE_DIALOG_TEXT = 1.2
+SIZE_DIALOG_TITLE = 1.6
+
+
+class InfoDialog(QDialog):
+    """A titled page of text that scrolls by keyboard, with one button: Enter or Esc closes it."""
+
+    def __init__(self, parent: QWidget, title: str, body_html: str, button: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setAttribute(
+            Qt.WidgetAttribute.WA_DeleteOnClose
+        )  # a new one each time it is asked for
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        self.title_label = wrapped_label(self, title, SIZE_DIALOG_TITLE, bold=True)
+        layout.addWidget(self.title_label)
+        self.body = QTextBrowser(self)
+        self.body.setOpenExternalLinks(False)
+        self.body.setFrameShape(QFrame.Shape.NoFrame)
+        self.body.setFont(scaled_font(self.body, SIZE_DIALOG_TEXT))
+        self.body.setHtml(body_html)
+        # Only the arrows and Page keys scroll it; Tab goes on to the button.
+        self.body.setTabChangesFocus(True)
+        self.body.setAccessibleName(title)
+        layout.addWidget(self.body, 1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.button = QPushButton(f"{button}  (Enter)", self)
+        self.button.setFont(scaled_font(self.button, SIZE_DIALOG_TEXT, bold=True))
+        self.button.setMinimumHeight(44)
+        self.button.setDefault(True)
+        self.button.setAutoDefault(True)
+        self.button.clicked.connect(self.accept)
+        row.addWidget(self.button)
+        layout.addLayout(row)
+        self.body.setFocus()
+        self._fit(parent)
+
+    def _fit(self, parent: QWidget) -> None:
+        # As large as the text wants, up to most of the window (it scrolls beyond that).
+        window = parent.window()
+        width = min(760, max(480, window.width() - 80))
+        height = min(640, max(400, window.height() - 60))
+        self.resize(width, height)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            # Enter closes from anywhere in the dialog, the text included.
+            self.accept()
+            return
+        super().keyPressEvent(event)
+
+    def text(self) -> str:
+        """The body as plain text (what a reader of the dialog sees)."""
+        return self.body.toPlainText()
+
+
+def safety_html(symptoms: Iterable[Symptom]) -> str:
+    notice = help_text.safety_notice(symptoms)
+    parts = [f"<p>{html.escape(line)}</p>" for line in notice.general]
+    if notice.during:
+        parts.append("<p>" + " ".join(html.escape(line) for line in notice.during) + "</p>")
+    if notice.red_flags:
+        parts.append(
+            f"<h3 style='color:{WARNING_ACCENT}'>{html.escape(notice.red_flags_title)}</h3>"
+        )
+        for flags in notice.red_flags:
+            parts.append(f"<p style='margin-bottom:0'><b>{html.escape(flags.label)}</b></p>")
+            parts.append(bullet_html(flags.lines, compact=True))
+    return "".join(parts)
+
+
+def shortcuts_html(symptoms: Iterable[Symptom]) -> str:
+    rows = "".join(
+        f"<tr><td style='padding:3px 16px 3px 0'><b>{html.escape(key)}</b></td>"
+        f"<td style='padding:3px 0'>{html.escape(what)}</td></tr>"
+        for key, what in help_text.key_rows(symptoms)
+    )
+    return f"<table cellspacing='0'>{rows}</table>"
+
+
+def about_html(version: str, data_dir: Path | None) -> str:
+    about = help_text.about(version, data_dir)
+    facts = "".join(
+        f"<tr><td style='padding:2px 16px 2px 0'><b>{html.escape(name)}</b></td>"
+        f"<td style='padding:2px 0'>{html.escape(value)}</td></tr>"
+        for name, value in about.facts
+    )
+    return (
+        f"<p>{html.escape(about.summary)}</p><table cellspacing='0'>{facts}</table>"
+        f"<h3>Health note</h3><p>{html.escape(about.health_note)}</p>"
+    )
+
+
+def safety_dialog(parent: QWidget, symptoms: Sequence[Symptom], *, first_run: bool) -> InfoDialog:
+    button = "I understand" if first_run else "Close"
+    title = help_text.safety_notice(symptoms).title
+    return InfoDialog(parent, title, safety_html(symptoms), button)
+
+
+def shortcuts_dialog(parent: QWidget, symptoms: Sequence[Symptom]) -> InfoDialog:
+    return InfoDialog(parent, "Keyboard shortcuts", shortcuts_html(symptoms), "Close")
+
+
+def about_dialog(parent: QWidget, version: str, data_dir: Path | None) -> InfoDialog:
+    return InfoDialog(
+        parent, f"About Stretch Timer {version}", about_html(version, data_dir), "Close"
+    )
+
+
+class SafetyBanner(QFrame):
+    """The safety notice as a strip above the pages, when a routine starts at once (``--start``).
+
+    It never takes the focus or a key the session needs: ``read_requested`` opens the full
+    notice (F1, the Help menu's key) and ``dismissed`` is its own button or Ctrl+D.
+    """
+
+    read_requested = Signal()
+    dismissed = Signal()
+
+    def __init__(self, parent: QWidget, text: str) -> None:
+        super().__init__(parent)
+        self.setObjectName("safetyBanner")
+        self.setStyleSheet(
+            f"#safetyBanner {{ background: palette(tool-tip-base);"
+            f" border-bottom: 3px solid {WARNING_ACCENT}; }}"
+            " #safetyBanner QLabel { color: palette(tool-tip-text); }"
+        )
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 6, 8, 6)
+        self.label = wrapped_label(self, text, 1.1)
+        layout.addWidget(self.label, 1)
+        self.read_button = self._button(f"Read it  ({help_text.SAFETY_KEY})")
+        self.read_button.clicked.connect(self.read_requested)
+        self.dismiss_button = self._button(f"Got it  ({help_text.BANNER_DISMISS_KEY})")
+        self.dismiss_button.clicked.connect(self.dismissed)
+        layout.addWidget(self.read_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        layout.addWidget(self.dismiss_button, 0, Qt.AlignmentFlag.AlignVCenter)
+
+    def _button(self, text: str) -> QPushButton:
+        button = QPushButton(text, self)
+        # The session's keys (Space, the arrows, Enter) stay with the window's shortcuts.
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.setFont(scaled_font(button, 1.05))
+        button.setMinimumHeight(36)
+        return button
+
+    def text(self) -> str:
+        return self.label.text()
