@@ -34,10 +34,10 @@ SAFETY_KEY = "F1"
 SAFETY_GENERAL = (
     "Stretch Timer times your stretches and shows how to do them. It gives general guidance,"
     " not medical advice, and it cannot tell what causes a symptom.",
-    "Stretch only until you feel mild tension. A stretch should never hurt.",
-    "Ease into each stretch slowly and hold it still. Do not bounce.",
-    "If you have an injury or a health condition, or you are not sure a stretch suits you,"
-    " ask a doctor or physiotherapist before you start.",
+    "Stretch only until you feel mild tension: a stretch should never hurt. Ease into it"
+    " slowly and hold it still; do not bounce.",
+    "If you have an injury or a health condition, or are not sure a stretch suits you, ask a"
+    " doctor or physiotherapist before you start.",
 )
 
 
@@ -66,11 +66,10 @@ def safety_notice(symptoms: Iterable[Symptom]) -> SafetyNotice:
     eases = [s for s in symptoms if s.action == "continue"]
     during: list[str] = []
     if stops:
-        keys = _key_list(stops)
-        during.append(f"If something hurts, come out of the stretch and press {keys}: it stops.")
+        during.append(f"During a hold, press {_key_list(stops)} if it hurts: the stretch stops.")
     if eases:
         named = _or_list(f"{s.key.upper()} ({s.label.lower()})" for s in eases)
-        during.append(f"Press {named} during a hold to see how to ease the stretch.")
+        during.append(f"Press {named} to see how to ease the stretch.")
     seen: set[str] = set()
     flags: list[RedFlags] = []
     for symptom in symptoms:

@@ -24,6 +24,14 @@ from desktop_app.ui.widgets import WARNING_ACCENT, bullet_html, scaled_font, wra
 
 SIZE_DIALOG_TEXT = 1.2
 SIZE_DIALOG_TITLE = 1.6
+REFERENCE_HEIGHT = 700
+"""The default window's height: in a taller one (full screen, read from further away) the
+dialog and its text grow with it, up to ``MAX_SCALE``."""
+MAX_SCALE = 1.6
+
+
+def window_scale(widget: QWidget) -> float:
+    return min(MAX_SCALE, max(1.0, widget.window().height() / REFERENCE_HEIGHT))
 
 
 class InfoDialog(QDialog):
@@ -36,14 +44,15 @@ class InfoDialog(QDialog):
         self.setAttribute(
             Qt.WidgetAttribute.WA_DeleteOnClose
         )  # a new one each time it is asked for
+        scale = window_scale(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
-        self.title_label = wrapped_label(self, title, SIZE_DIALOG_TITLE, bold=True)
+        self.title_label = wrapped_label(self, title, SIZE_DIALOG_TITLE * scale, bold=True)
         layout.addWidget(self.title_label)
         self.body = QTextBrowser(self)
         self.body.setOpenExternalLinks(False)
         self.body.setFrameShape(QFrame.Shape.NoFrame)
-        self.body.setFont(scaled_font(self.body, SIZE_DIALOG_TEXT))
+        self.body.setFont(scaled_font(self.body, SIZE_DIALOG_TEXT * scale))
         self.body.setHtml(body_html)
         # Only the arrows and Page keys scroll it; Tab goes on to the button.
         self.body.setTabChangesFocus(True)
@@ -52,22 +61,24 @@ class InfoDialog(QDialog):
         row = QHBoxLayout()
         row.addStretch(1)
         self.button = QPushButton(f"{button}  (Enter)", self)
-        self.button.setFont(scaled_font(self.button, SIZE_DIALOG_TEXT, bold=True))
-        self.button.setMinimumHeight(44)
+        self.button.setFont(scaled_font(self.button, SIZE_DIALOG_TEXT * scale, bold=True))
+        self.button.setMinimumHeight(round(44 * scale))
+        self.button.setMinimumWidth(self.button.sizeHint().width() + round(24 * scale))
         self.button.setDefault(True)
         self.button.setAutoDefault(True)
         self.button.clicked.connect(self.accept)
         row.addWidget(self.button)
         layout.addLayout(row)
         self.body.setFocus()
-        self._fit(parent)
-
-    def _fit(self, parent: QWidget) -> None:
-        # As large as the text wants, up to most of the window (it scrolls beyond that).
+        # A comfortable reading width, as tall as the text (the text scrolls beyond the window).
         window = parent.window()
-        width = min(760, max(480, window.width() - 80))
-        height = min(640, max(400, window.height() - 60))
-        self.resize(width, height)
+        width = min(round(760 * scale), max(480, window.width() - 40))
+        measure = self.body.document().clone(self)  # the browser lays out its own copy
+        measure.setTextWidth(width - 44)
+        chrome = self.title_label.heightForWidth(width - 40) + self.button.minimumHeight() + 64
+        wanted = round(measure.size().height()) + chrome
+        measure.deleteLater()
+        self.resize(width, min(wanted, max(300, window.height() - 10)))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -83,15 +94,18 @@ class InfoDialog(QDialog):
 
 def safety_html(symptoms: Iterable[Symptom]) -> str:
     notice = help_text.safety_notice(symptoms)
-    parts = [f"<p>{html.escape(line)}</p>" for line in notice.general]
+    # Tight paragraphs: the whole notice fits the smallest window (800x600) without scrolling.
+    para = "<p style='margin:0 0 7px 0'>{}</p>"
+    parts = [para.format(html.escape(line)) for line in notice.general]
     if notice.during:
-        parts.append("<p>" + " ".join(html.escape(line) for line in notice.during) + "</p>")
+        parts.append(para.format(" ".join(html.escape(line) for line in notice.during)))
     if notice.red_flags:
         parts.append(
-            f"<h3 style='color:{WARNING_ACCENT}'>{html.escape(notice.red_flags_title)}</h3>"
+            f"<p style='margin:10px 0 2px 0; font-size:large; color:{WARNING_ACCENT}'>"
+            f"<b>{html.escape(notice.red_flags_title)}</b></p>"
         )
         for flags in notice.red_flags:
-            parts.append(f"<p style='margin-bottom:0'><b>{html.escape(flags.label)}</b></p>")
+            parts.append(f"<p style='margin:4px 0 0 0'><b>{html.escape(flags.label)}</b></p>")
             parts.append(bullet_html(flags.lines, compact=True))
     return "".join(parts)
 
@@ -147,13 +161,14 @@ class SafetyBanner(QFrame):
     def __init__(self, parent: QWidget, text: str) -> None:
         super().__init__(parent)
         self.setObjectName("safetyBanner")
+        # Drawn like the session's advice box: it must stand out from the page below it.
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(
-            f"#safetyBanner {{ background: palette(tool-tip-base);"
-            f" border-bottom: 3px solid {WARNING_ACCENT}; }}"
-            " #safetyBanner QLabel { color: palette(tool-tip-text); }"
+            f"#safetyBanner {{ background: palette(alternate-base);"
+            f" border: 2px solid {WARNING_ACCENT}; border-radius: 6px; margin: 6px 12px 0 12px; }}"
         )
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(12, 6, 8, 6)
+        layout.setContentsMargins(24, 10, 20, 6)
         self.label = wrapped_label(self, text, 1.1)
         layout.addWidget(self.label, 1)
         self.read_button = self._button(f"Read it  ({help_text.SAFETY_KEY})")

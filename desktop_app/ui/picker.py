@@ -12,10 +12,11 @@ import itertools
 from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent, QTextDocumentFragment
+from PySide6.QtGui import QFocusEvent, QFont, QKeyEvent, QResizeEvent, QTextDocumentFragment
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -35,6 +36,11 @@ SIZE_NAME = 1.5
 SIZE_TEXT = 1.15
 """Description, cards, steps and tips: read from a step or two back from the desk."""
 SIZE_CAPTION = 1.0
+SIZE_START = 1.3
+REFERENCE_HEIGHT = 680
+"""The page's height in the default 1000x700 window: text grows with a taller window (full
+screen is read from further away), up to ``MAX_SCALE``; it never shrinks below the sizes above."""
+MAX_SCALE = 1.7
 CAUTION_MARK = "⚠"
 HINT = "Tab to the stretches, then ↑ ↓ to read each one's steps and tips."
 
@@ -54,7 +60,7 @@ class StretchCard(QFrame):
     move_requested = Signal(object, int)
     """↑ (-1) or ↓ (+1) pressed on the card: carries the card and the direction."""
 
-    def __init__(self, parent: QWidget, number: int, step: Step) -> None:
+    def __init__(self, parent: QWidget, number: int, step: Step, font: QFont) -> None:
         super().__init__(parent)
         self.step = step
         stretch = step.stretch
@@ -67,11 +73,10 @@ class StretchCard(QFrame):
         self.header = wrapped_label(
             self,
             f"<b>{number}. {html.escape(stretch.name)}</b> · {html.escape(step_timing(step))}",
-            SIZE_TEXT,
         )
         self.header.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.header)
-        self.cautions = wrapped_label(self, "", SIZE_TEXT)
+        self.cautions = wrapped_label(self, "")
         self.cautions.setTextFormat(Qt.TextFormat.RichText)
         self.cautions.setText(
             "".join(
@@ -82,16 +87,23 @@ class StretchCard(QFrame):
         )
         self.cautions.setVisible(bool(stretch.cautions))
         layout.addWidget(self.cautions)
-        parts = ["<b>How to do it</b>" + bullet_html(stretch.instructions, numbered=True)]
+        parts = [
+            "<b>How to do it</b>" + bullet_html(stretch.instructions, numbered=True, compact=True)
+        ]
         if stretch.tips:
-            parts.append("<b>Tips</b>" + bullet_html(stretch.tips))
-        self.details = wrapped_label(self, "".join(parts), SIZE_TEXT)
+            parts.append("<b>Tips</b>" + bullet_html(stretch.tips, compact=True))
+        self.details = wrapped_label(self, "".join(parts))
         self.details.setTextFormat(Qt.TextFormat.RichText)
         self.details.hide()
         layout.addWidget(self.details)
+        self.set_text_font(font)
         self.setAccessibleName(f"{number}. {stretch.name}, {step_timing(step)}")
         self.setAccessibleDescription(" ".join(stretch.cautions))
         self._style(expanded=False)
+
+    def set_text_font(self, font: QFont) -> None:
+        for label in (self.header, self.cautions, self.details):
+            label.setFont(font)
 
     @property
     def expanded(self) -> bool:
@@ -141,31 +153,33 @@ class PickerPage(QWidget):
         super().__init__(parent)
         self.library = library
         self.cards: list[StretchCard] = []
+        self._scale = 1.0
+        self._sized: list[tuple[QWidget, float, bool]] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 12, 24, 12)
-        title = wrapped_label(self, "Choose a routine", SIZE_TITLE, bold=True)
+        title = self._sized_label("Choose a routine", SIZE_TITLE, bold=True)
         layout.addWidget(title)
 
         body = QHBoxLayout()
         body.setSpacing(16)
         layout.addLayout(body, 1)
         self.routine_list = QListWidget(self)
-        self.routine_list.setFont(scaled_font(self.routine_list, SIZE_LIST))
+        self._size(self.routine_list, SIZE_LIST)
         self.routine_list.setSpacing(4)
         self.routine_list.setAccessibleName("Routines")
         for routine in library.routines:
             item = QListWidgetItem(f"{routine.name}\n{routine_summary(routine)}")
             item.setData(Qt.ItemDataRole.UserRole, routine.id)
             self.routine_list.addItem(item)
-        body.addWidget(self.routine_list, 2)
+        # The routine names are short; the preview gets the width (fewer wrapped lines).
+        body.addWidget(self.routine_list, 4)
 
         details = QVBoxLayout()
         details.setSpacing(6)
-        body.addLayout(details, 3)
-        self.name_label = wrapped_label(self, "", SIZE_NAME, bold=True)
-        self.description_label = wrapped_label(self, "", SIZE_TEXT)
-        self.hint_label = wrapped_label(self, HINT, SIZE_CAPTION)
-        self.hint_label.setEnabled(False)  # drawn in the palette's quieter text colour
+        body.addLayout(details, 7)
+        self.name_label = self._sized_label("", SIZE_NAME, bold=True)
+        self.description_label = self._sized_label("", SIZE_TEXT)
+        self.hint_label = self._sized_label(HINT, SIZE_CAPTION)
         details.addWidget(self.name_label)
         details.addWidget(self.description_label)
         details.addWidget(self.hint_label)
@@ -184,10 +198,10 @@ class PickerPage(QWidget):
         self.stretch_scroll.setWidget(self.stretch_box)
         details.addWidget(self.stretch_scroll, 1)
 
-        self.total_label = wrapped_label(self, "", SIZE_TEXT)
+        self.total_label = self._sized_label("", SIZE_TEXT)
         details.addWidget(self.total_label)
         self.start_button = QPushButton("Start  (Enter)", self)
-        self.start_button.setFont(scaled_font(self.start_button, 1.3, bold=True))
+        self._size(self.start_button, SIZE_START, bold=True)
         self.start_button.setMinimumHeight(48)
         self.start_button.setDefault(True)
         self.start_button.clicked.connect(self.start_selected)
@@ -222,6 +236,39 @@ class PickerPage(QWidget):
         if library.routines:
             self.routine_list.setCurrentRow(0)
 
+    def _size(self, widget: QWidget, factor: float, *, bold: bool = False) -> None:
+        """Give ``widget`` the page font times ``factor``, now and whenever the page grows."""
+        self._sized.append((widget, factor, bold))
+        widget.setFont(scaled_font(self, factor * self._scale, bold=bold))
+
+    def _sized_label(self, text: str, factor: float, *, bold: bool = False) -> QLabel:
+        label = wrapped_label(self, text, 1.0)
+        self._size(label, factor, bold=bold)
+        return label
+
+    def _card_font(self) -> QFont:
+        return scaled_font(self, SIZE_TEXT * self._scale)
+
+    @property
+    def text_scale(self) -> float:
+        """How much larger than at the default size the page's text is drawn (1.0 or more)."""
+        return self._scale
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        scale = min(MAX_SCALE, self.height() / REFERENCE_HEIGHT)
+        if scale < 1.1:
+            scale = 1.0  # the default window and anything near it: the sizes as designed
+        if scale == self._scale or (scale > 1.0 and abs(scale - self._scale) < 0.05):
+            return  # small steps while a window is dragged larger: keep the fonts
+        self._scale = scale
+        for widget, factor, bold in self._sized:
+            widget.setFont(scaled_font(self, factor * scale, bold=bold))
+        self.start_button.setMinimumHeight(round(48 * scale))
+        font = self._card_font()
+        for card in self.cards:
+            card.set_text_font(font)
+
     def selected_routine(self) -> Routine | None:
         item = self.routine_list.currentItem()
         if item is None:
@@ -254,7 +301,7 @@ class PickerPage(QWidget):
             card.deleteLater()
         self.cards = []
         for number, step in enumerate(routine.steps, start=1):
-            card = StretchCard(self.stretch_box, number, step)
+            card = StretchCard(self.stretch_box, number, step, self._card_font())
             card.chosen.connect(self._choose)
             card.move_requested.connect(self._move)
             self.stretch_layout.insertWidget(self.stretch_layout.count() - 1, card)

@@ -10,8 +10,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop_app import __version__, help_text
-from desktop_app.ui.app import run_gui
+from desktop_app import __version__, help_text, paths
+from desktop_app.routines import load_library
+from desktop_app.ui.app import build_window, run_gui
 from desktop_app.ui.help import InfoDialog
 from desktop_app.ui.window import MainWindow
 from tests.conftest import FakeClock
@@ -233,3 +234,22 @@ def test_run_gui_with_start_shows_the_banner_and_no_dialog(
     assert code == 0
     assert seen == {"banner": True, "modal": None, "running": True, "page": True}
     windows[0].controller.stop()
+
+
+def test_bundled_safety_notice_fits_the_smallest_window_without_scrolling(
+    qtbot: QtBot, clock: FakeClock, data_dir: Path
+) -> None:
+    library = load_library([paths.bundled_routines_file()]).library
+    window = build_window(library, {}, data_dir, clock=clock)
+    qtbot.addWidget(window)
+    window.resize(800, 600)
+    window.show()
+    qtbot.waitExposed(window)
+    dialog = window.show_safety(first_run=True)
+    qtbot.waitUntil(dialog.isVisible)
+    assert dialog.height() <= 600
+    for flags in help_text.safety_notice(library.symptoms.values()).red_flags:
+        for line in flags.lines:
+            assert line in dialog.text()
+    qtbot.waitUntil(lambda: dialog.body.verticalScrollBar().maximum() == 0)
+    assert dialog.button.isVisible()

@@ -166,3 +166,25 @@ def test_no_routines_leaves_nothing_to_preview(
     assert window.picker.name_label.text() == "No routines loaded"
     assert window.picker.hint_label.isHidden()
     assert not window.picker.start_button.isEnabled()
+
+
+def test_text_grows_with_a_full_screen_window_and_never_shrinks(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    picker = window.picker
+    base = window.font().pointSizeF()
+    window.resize(800, 600)
+    qtbot.waitUntil(lambda: picker.height() < 600)
+    assert picker.text_scale == 1.0
+    small = picker.cards[0].header.font().pointSizeF()
+    assert small >= 1.15 * base - 0.01
+    window.resize(1920, 1080)
+    qtbot.waitUntil(lambda: picker.text_scale > 1.4)
+    # Read from across the room: every part of the preview is larger, the new cards too.
+    assert picker.cards[0].header.font().pointSizeF() > 1.4 * small
+    assert picker.name_label.font().pointSizeF() > 1.4 * 1.5 * base
+    qtbot.keyClick(picker.routine_list, Qt.Key.Key_Down)
+    assert picker.cards[0].header.font().pointSizeF() > 1.4 * small
+    window.resize(1000, 700)
+    qtbot.waitUntil(lambda: picker.text_scale == 1.0)
+    assert picker.cards[0].header.font().pointSizeF() == small
