@@ -110,6 +110,12 @@ class Routine:
     description: str
     steps: tuple[Step, ...]
     source: str = ""
+    stop_on: tuple[str, ...] = ()
+    """Ids of symptoms that stop a stretch in this routine, whatever their own action says."""
+
+    def action_for(self, symptom: Symptom) -> SymptomAction:
+        """What reporting ``symptom`` does in this routine: its own action, or stop."""
+        return "stop" if symptom.id in self.stop_on else symptom.action
 
     def holds(self) -> tuple[PlannedHold, ...]:
         return tuple(_expand(self.steps))

@@ -120,6 +120,7 @@ class _RawRoutine:
     name: str
     description: str
     steps: tuple[_RawStep, ...]
+    stop_on: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,8 @@ class ParsedFile:
     routine_ids: list[tuple[str, _Loc]] = field(default_factory=list)
     # Every step's stretch reference ("step 2 of routine 'x'", id, where), even in broken routines.
     step_refs: list[tuple[str, str, _Loc]] = field(default_factory=list)
+    # Every symptom a routine stops on (routine id, symptom id, where), resolved across files.
+    stop_on_refs: list[tuple[str, str, _Loc]] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- reading nodes
@@ -481,7 +484,7 @@ TOP_KEYS = ("format", "defaults", "symptoms", "stretches", "routines")
 DEFAULT_KEYS = ("prepare", "rest")
 SYMPTOM_KEYS = ("label", "key", "action", "advice", "seek_help")
 STRETCH_KEYS = ("name", "area", "sided", "instructions", "tips", "cautions", "advice")
-ROUTINE_KEYS = ("id", "name", "description", "steps")
+ROUTINE_KEYS = ("id", "name", "description", "stop_on", "steps")
 STEP_KEYS = ("stretch", "hold", "reps", "rest", "prepare")
 
 
@@ -868,11 +871,44 @@ def _parse_routine(
                 )
                 if step is not None:
                     steps.append(step)
+    stop_on = _parse_stop_on(checker, entries.get("stop_on"), where, parsed)
     if routine_id is None or name is None or description is None or not steps:
         return None
-    if len(steps) != len(entries["steps"].value):
+    if len(steps) != len(entries["steps"].value) or stop_on is None:
         return None
-    return _RawRoutine(routine_id, name, description, tuple(steps))
+    return _RawRoutine(routine_id, name, description, tuple(steps), stop_on)
+
+
+def _parse_stop_on(
+    checker: _Checker, node: yaml.Node | None, where: str, parsed: ParsedFile
+) -> tuple[str, ...] | None:
+    """``stop_on: [symptom ids]``; the ids are resolved later, across all files."""
+    if node is None:
+        return ()
+    if not checker.spend(node):
+        return None
+    if not isinstance(node, yaml.SequenceNode):
+        checker.error(
+            node,
+            f"stop_on {where} must be a list of symptom ids, such as [tingling], not {_kind(node)}",
+        )
+        return None
+    ids: list[str] = []
+    ok = True
+    for number, item in enumerate(node.value, start=1):
+        symptom_id = checker.text(item, f"item {number} of stop_on {where}")
+        if symptom_id is None:
+            ok = False
+        elif not ID_PATTERN.match(symptom_id):
+            checker.error(item, f"'{symptom_id}' in stop_on {where} is not a valid symptom id")
+            ok = False
+        elif symptom_id in ids:
+            checker.error(item, f"symptom '{symptom_id}' is listed twice in stop_on {where}")
+            ok = False
+        else:
+            ids.append(symptom_id)
+            parsed.stop_on_refs.append((where[3:], symptom_id, _loc(item)))
+    return tuple(ids) if ok else None
 
 
 def _parse_step(
@@ -1184,6 +1220,15 @@ def _unresolved(
                     f"stretch '{_short(sid)}' gives advice for unknown symptom "
                     f"'{_short(symptom_id)}'{_did_you_mean(symptom_id, symptoms)}",
                 )
+    for routine, symptom_id, loc in parsed.stop_on_refs:
+        if symptom_id not in symptoms:
+            yield RoutineError(
+                parsed.source,
+                loc.line,
+                loc.column,
+                f"{routine} stops on unknown symptom "
+                f"'{symptom_id}'{_did_you_mean(symptom_id, symptoms)}",
+            )
     keys: dict[str, str] = {}
     for symptom in symptoms.values():
         if symptom.key in keys and symptom.source == parsed.source:
@@ -1209,7 +1254,7 @@ def _build_routine(raw: _RawRoutine, stretches: dict[str, _RawStretch], source: 
         )
         for s in raw.steps
     )
-    return Routine(raw.id, raw.name, raw.description, steps, source)
+    return Routine(raw.id, raw.name, raw.description, steps, source, stop_on=raw.stop_on)
 
 
 def load_routines(bundled: Path, user_dir: Path | None, extra: Sequence[Path]) -> LoadResult:

@@ -167,3 +167,27 @@ def test_an_unexpected_error_is_a_short_message_and_a_saved_report(
         assert "RuntimeError: a bug" in report.read_text(encoding="utf-8")
     finally:
         report.unlink()
+
+
+def test_validate_accepts_stop_on_and_locates_an_unknown_symptom_in_it(tmp_path: Path) -> None:
+    good = tmp_path / "good.yaml"
+    good.write_text(
+        "format: 1\nroutines:\n"
+        "  - id: mine\n    name: Mine\n    stop_on: [tingling]\n"
+        "    steps: [{stretch: wall-calf, hold: 30}]\n",
+        encoding="utf-8",
+    )
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "format: 1\nroutines:\n"
+        "  - id: bad\n    name: Bad\n    stop_on: [heelpain]\n"
+        "    steps: [{stretch: wall-calf, hold: 30}]\n",
+        encoding="utf-8",
+    )
+    result = run("validate", str(good), str(bad))
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        f"OK {good} (0 stretches, 1 routines)",
+        f"{bad}:5:15: routine 'bad' stops on unknown symptom 'heelpain' "
+        "(did you mean 'heel-pain'?)",
+    ]

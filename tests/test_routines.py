@@ -746,3 +746,104 @@ def test_the_model_and_loader_do_not_import_qt() -> None:
         "assert 'PySide6' not in sys.modules, 'Qt was imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=BUNDLED.parent.parent)
+
+
+# --------------------------------------------------------------------------- stop_on
+
+
+def test_stop_on_makes_a_continue_symptom_stop_in_that_routine_only(tmp_path: Path) -> None:
+    text = GOOD.replace("  - id: evening\n", "  - id: evening\n    stop_on: [tingling]\n", 1)
+    result = load_library([write(tmp_path, "good.yaml", text)])
+    assert result.errors == {}
+    library = result.library
+    evening = library.routine("evening")
+    assert evening is not None
+    assert evening.stop_on == ("tingling",)
+    tingling = library.symptoms["tingling"]
+    assert (tingling.action, evening.action_for(tingling)) == ("continue", "stop")
+    assert evening.action_for(library.symptoms["pain"]) == "stop"
+    others = [r for r in library.routines if r.id != "evening"]
+    assert all(r.stop_on == () and r.action_for(tingling) == "continue" for r in others)
+
+
+def test_stop_on_may_name_a_symptom_of_another_file(tmp_path: Path) -> None:
+    mine = write(
+        tmp_path,
+        "mine.yaml",
+        """\
+        format: 1
+        routines:
+          - id: mine
+            name: Mine
+            stop_on: [tingling, heel-pain]
+            steps: [{stretch: towel-hamstring, hold: 45s}]
+        """,
+    )
+    result = load_library([BUNDLED, mine])
+    assert all(r.ok for r in result.reports), result.errors
+    routine = result.library.routine("mine")
+    assert routine is not None
+    assert routine.stop_on == ("tingling", "heel-pain")
+
+
+def test_stop_on_an_unknown_symptom_is_located_with_a_hint(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "mine.yaml",
+        """\
+        format: 1
+        routines:
+          - id: mine
+            name: Mine
+            stop_on: [pain, tingeling]
+            steps: [{stretch: towel-hamstring, hold: 45s}]
+        """,
+    )
+    result = load_library([BUNDLED, path])
+    assert result.library.routine("mine") is None
+    (error,) = result.errors[str(path)]
+    assert str(error) == (
+        f"{path}:5:21: routine 'mine' stops on unknown symptom 'tingeling' "
+        "(did you mean 'tingling'?)"
+    )
+
+
+def test_stop_on_must_be_a_list_of_distinct_ids() -> None:
+    errors = errors_of(
+        """\
+        format: 1
+        stretches:
+          s: {name: S, instructions: [x]}
+        routines:
+          - id: a
+            name: A
+            stop_on: tingling
+            steps: [{stretch: s, hold: 5}]
+          - id: b
+            name: B
+            stop_on: [pain, Pain!, pain, [x]]
+            steps: [{stretch: s, hold: 5}]
+        """
+    )
+    messages = {(e.line, e.column): e.message for e in errors}
+    assert messages == {
+        (7, 14): "stop_on in routine 'a' must be a list of symptom ids, such as [tingling], "
+        "not 'tingling'",
+        (11, 21): "'Pain!' in stop_on in routine 'b' is not a valid symptom id",
+        (11, 28): "symptom 'pain' is listed twice in stop_on in routine 'b'",
+        (11, 34): "item 4 of stop_on in routine 'b' must be a single value, not a list",
+    }
+
+
+def test_the_schema_knows_every_key_the_loader_accepts() -> None:
+    import json
+
+    from desktop_app import routines as loader
+
+    schema = json.loads((BUNDLED.parent / "routines.schema.json").read_text(encoding="utf-8"))
+    defs = schema["$defs"]
+    assert set(defs["routine"]["properties"]) == set(loader.ROUTINE_KEYS)
+    assert set(defs["step"]["properties"]) == set(loader.STEP_KEYS)
+    assert set(defs["stretch"]["properties"]) == set(loader.STRETCH_KEYS)
+    assert set(defs["symptom"]["properties"]) == set(loader.SYMPTOM_KEYS)
+    assert defs["routine"]["properties"]["stop_on"]["items"] == {"$ref": "#/$defs/id"}
