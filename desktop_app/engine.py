@@ -28,27 +28,36 @@ Semantics of the operations (each returns ``True`` when it changed something)
         to the previous hold (its pause first if it has one); before the first hold it restarts
         that pause. When paused, back applies to the paused phase and the session runs again.
         A hold that is restarted or left by going back emits no ``HoldEnded``: it will be run
-        again.
+        again. After a stopped stretch back does nothing: it would lead into the stretch that
+        was stopped.
     ``stop``
         Ends the session: a hold in progress (running or paused) ends with outcome
         ``"stopped"``, then ``SessionEnded(status="stopped")``.
     ``report_symptom``
         Allowed while a session runs or is paused. Always emits ``SymptomReported`` with how many
-        times that symptom has been reported in this session. ``action: continue`` changes
-        nothing else: the hold keeps running. ``action: stop`` ends the current hold with outcome
-        ``"stopped"`` (if a hold was in progress), drops the remaining holds of that step and
-        leaves the engine PAUSED before the next step's first phase, with ``halted_by`` set to
-        the symptom: the window offers "Continue with the next stretch" (``resume``, or ``skip``
-        to go straight to its hold) or "End session" (``stop``). If no step is left, the session
-        ends with status ``"stopped"``: it did not run to its end. A stop symptom reported while
-        already halted only counts the report. While halted, ``SymptomReported.hold`` is the
-        hold that was stopped (what the person is still feeling), not the next step's hold,
-        which has not started.
+        times that symptom has been reported in this session. A symptom that continues in this
+        routine (``action: continue`` and not in the routine's ``stop_on``) changes nothing
+        else: the hold keeps running. A symptom that stops (``action: stop``, or listed in
+        ``stop_on``) halts the stretch, as ``halt`` does. A symptom reported while already
+        halted only counts the report. While halted, ``SymptomReported.hold`` is the hold that
+        was stopped (what the person is still feeling), not the next step's hold, which has not
+        started.
+    ``halt``
+        Stops the current stretch: the current hold ends with outcome ``"stopped"`` (if a hold
+        was in progress), the remaining holds of that step are dropped, ``StretchStopped`` is
+        emitted and the engine waits, PAUSED, with ``halted_by`` set to the symptom: before the
+        next step's first phase, or, after the routine's last step, with no hold at all. Then
+        ``resume`` (or ``skip``, straight to its hold) goes on with the next step,
+        ``resume_at`` with a later one, and ``stop`` ends the session ``"stopped"``. After the
+        last step only ``stop`` is left: a stopped last stretch is never ended for the person.
+    ``resume_at``
+        While halted: goes on with a later step. Every hold of the steps in between ends as
+        ``"skipped"`` with nothing held, so the log says what was left out.
 
 End status
     ``"completed"`` when the session runs through to the end of its timeline (even with skipped
-    holds: each ``HoldEnded`` tells how each hold went); ``"stopped"`` when ``stop()`` or a stop
-    symptom cut it short.
+    holds: each ``HoldEnded`` tells how each hold went); ``"stopped"`` when ``stop()`` cut it
+    short, which is also how a session stopped in its last stretch ends.
 
 Held seconds
     The time actually spent in the holding phase, paused time excluded. ``HoldEnded.held_seconds``
@@ -79,6 +88,7 @@ from desktop_app.events import (
     SessionResumed,
     SessionStarted,
     State,
+    StretchStopped,
     SymptomReported,
 )
 from desktop_app.model import PauseKind, PlannedHold, Routine, Symptom
@@ -119,6 +129,8 @@ class Snapshot:
     routine_remaining: float
     held_seconds: float
     halted_by: Symptom | None = None
+    halted_hold: PlannedHold | None = None
+    """While halted: the hold that was stopped (``hold`` is then the next one, not started)."""
     symptom_counts: Mapping[str, int] = field(default_factory=_empty_counts)
     until_next_second: float | None = None
     """Seconds until ``display`` changes or the phase ends, while running; else ``None``."""
@@ -253,6 +265,7 @@ class SessionEngine:
             routine_remaining=routine_remaining,
             held_seconds=self._held_done + self._attempt_held(now),
             halted_by=self._halted_by,
+            halted_hold=self._halted_hold,
             symptom_counts=MappingProxyType(dict(self._symptom_counts)),
             until_next_second=until_next,
         )
@@ -366,10 +379,13 @@ class SessionEngine:
         self._emit(SessionPaused(hold=self._current_hold()))
         return True
 
+    def _halted_at_end(self) -> bool:
+        return self._halted_by is not None and self._position >= len(self._holds)
+
     def resume(self) -> bool:
-        """Continue a paused phase; after a stop symptom, start the next step's first phase."""
+        """Continue a paused phase; after a stopped stretch, start the next step's first phase."""
         now = self._advance()
-        if not self._resume_if_paused(now):
+        if self._halted_at_end() or not self._resume_if_paused(now):
             return False
         if not self._phase_started:
             assert self._phase is not None
@@ -389,7 +405,7 @@ class SessionEngine:
     def skip(self) -> bool:
         """In a pause, start the hold now; in a hold, end it as skipped and move on."""
         now = self._advance()
-        if not self._movable():
+        if not self._movable() or self._halted_at_end():
             return False
         unstarted = not self._phase_started
         self._resume_if_paused(now)
@@ -404,7 +420,7 @@ class SessionEngine:
     def back(self) -> bool:
         """In a hold, restart it (twice within 2 s: previous hold); in a pause, previous hold."""
         now = self._advance()
-        if not self._movable():
+        if not self._movable() or self._halted_by is not None:
             return False
         self._resume_if_paused(now)
         position = self._position
@@ -440,7 +456,7 @@ class SessionEngine:
         return True
 
     def report_symptom(self, symptom: Symptom) -> bool:
-        """Record a symptom; with ``action: stop`` end this stretch and halt before the next one."""
+        """Record a symptom; one that stops in this routine halts the stretch (see ``halt``)."""
         now = self._advance()
         if not self._movable():
             return False
@@ -449,20 +465,52 @@ class SessionEngine:
         halted = self._halted_by is not None
         hold = self._halted_hold if halted else self._current_hold()
         self._emit(SymptomReported(symptom=symptom, hold=hold, times_reported=count))
-        if symptom.action != "stop" or halted:
-            return True
+        if not halted and self.routine.action_for(symptom) == "stop":
+            self._halt(symptom, now)
+        return True
+
+    def halt(self, symptom: Symptom) -> bool:
+        """Stop the current stretch because of ``symptom`` and wait (the person chose to stop)."""
+        now = self._advance()
+        if not self._movable() or self._halted_by is not None:
+            return False
+        self._halt(symptom, now)
+        return True
+
+    def _halt(self, symptom: Symptom, now: float) -> None:
+        hold = self._holds[self._position]
         if self._phase_started:
             self._close_attempt(now, "stopped")
-        step_index = self._holds[self._position].step_index
         following = next(
-            (h.index for h in self._holds[self._position :] if h.step_index != step_index),
+            (h.index for h in self._holds[self._position :] if h.step_index != hold.step_index),
             len(self._holds),
         )
-        if following >= len(self._holds):
-            self._end("stopped")
-            return True
-        self._enter_hold_cycle(following, now, running=False)
+        next_step: int | None = None
+        if following < len(self._holds):
+            self._enter_hold_cycle(following, now, running=False)
+            next_step = self._holds[following].step_index
+        else:
+            # Nothing is left to run, but the person still has to read why it stopped.
+            self._position = len(self._holds)
+            self._phase = None
+            self._duration = 0.0
+            self._paused_remaining = 0.0
+            self._phase_started = False
+            self._state = State.PAUSED
         self._halted_by = symptom
         self._halted_hold = hold
+        self._emit(StretchStopped(hold=hold, symptom=symptom, next_step=next_step))
         self._emit(SessionPaused(hold=self._current_hold()))
-        return True
+
+    def resume_at(self, step_index: int) -> bool:
+        """After a stopped stretch, go on with the later step ``step_index``, skipping the rest."""
+        now = self._advance()
+        if self._halted_by is None or self._halted_at_end():
+            return False
+        target = next((h.index for h in self._holds if h.step_index == step_index), None)
+        if target is None or target < self._position:
+            return False
+        for hold in self._holds[self._position : target]:
+            self._emit(HoldEnded(hold=hold, held_seconds=0.0, outcome="skipped"))
+        self._enter_hold_cycle(target, now, running=False)
+        return self.resume()

@@ -66,6 +66,20 @@ class SymptomReported:
 
 
 @dataclass(frozen=True)
+class StretchStopped:
+    """A stretch was stopped because of ``symptom``; the session waits for the person to choose.
+
+    ``hold`` is the hold that was running (or about to start) when it was stopped.
+    ``next_step`` is the index of the step the session would go on with, or ``None`` when the
+    stopped stretch was the routine's last: then only ending the session is left.
+    """
+
+    hold: PlannedHold
+    symptom: Symptom
+    next_step: int | None
+
+
+@dataclass(frozen=True)
 class SessionPaused:
     hold: PlannedHold | None
 
@@ -87,6 +101,7 @@ Event = (
     | SecondChanged
     | HoldEnded
     | SymptomReported
+    | StretchStopped
     | SessionPaused
     | SessionResumed
     | SessionEnded

@@ -22,6 +22,7 @@ from desktop_app.events import (
     SessionResumed,
     SessionStarted,
     State,
+    StretchStopped,
     SymptomReported,
 )
 from desktop_app.model import Routine, Step, Stretch, Symptom
@@ -411,11 +412,18 @@ def test_stop_symptom_halts_before_the_next_step(clock: FakeClock) -> None:
     engine.tick()
     rec.clear()
     engine.report_symptom(PAIN)
-    assert [type(e) for e in rec.events] == [SymptomReported, HoldEnded, SessionPaused]
+    assert [type(e) for e in rec.events] == [
+        SymptomReported,
+        HoldEnded,
+        StretchStopped,
+        SessionPaused,
+    ]
     assert rec.of(HoldEnded)[0] == HoldEnded(engine.holds[0], 6.0, "stopped")
+    assert rec.of(StretchStopped) == [StretchStopped(engine.holds[0], PAIN, next_step=1)]
     snap = engine.snapshot()
     assert snap.state is State.PAUSED
     assert snap.halted_by == PAIN
+    assert snap.halted_hold == engine.holds[0]
     assert snap.hold is not None
     assert snap.hold.stretch.id == "b"
     assert (snap.phase, snap.remaining, snap.step_number) == (Phase.PREPARING, 4, 2)
@@ -469,13 +477,118 @@ def test_symptom_while_halted_is_attributed_to_the_stopped_hold(clock: FakeClock
     assert rec.of(SymptomReported)[-1].hold == engine.holds[1]
 
 
-def test_stop_symptom_in_the_last_step_ends_the_session_stopped(clock: FakeClock) -> None:
+def test_stop_symptom_in_the_last_step_halts_until_the_person_ends_it(clock: FakeClock) -> None:
     engine, rec = make(clock, Step(stretch("a", sided=True), hold=30, reps=2))
     engine.start()
     clock.advance(5 + 30 + 5 + 2)
+    engine.tick()
+    rec.clear()
     engine.report_symptom(PAIN)
-    assert engine.state is State.STOPPED
+    assert [type(e) for e in rec.events] == [
+        SymptomReported,
+        HoldEnded,
+        StretchStopped,
+        SessionPaused,
+    ]
+    assert rec.of(StretchStopped) == [StretchStopped(engine.holds[1], PAIN, next_step=None)]
+    assert rec.events[-1] == SessionPaused(hold=None)
+    snap = engine.snapshot()
+    assert (snap.state, snap.halted_by, snap.halted_hold) == (State.PAUSED, PAIN, engine.holds[1])
+    assert (snap.hold, snap.phase, snap.remaining, snap.until_next_second) == (None, None, 0, None)
+    clock.advance(600)
+    rec.clear()
+    # Nothing to go on with: no move starts anything, and nothing ends by itself.
+    for move in (engine.resume, engine.toggle_pause, engine.skip, engine.back, engine.pause):
+        assert not move()
+    assert not engine.resume_at(0)
+    engine.tick()
+    assert rec.events == []
+    assert engine.report_symptom(TINGLING)  # still counted, about the stretch that hurt
+    assert rec.of(SymptomReported)[-1].hold == engine.holds[1]
+    assert engine.stop()
     assert rec.events[-1] == SessionEnded(status="stopped", held_seconds=32.0)
+    assert engine.state is State.STOPPED
+
+
+def test_back_does_nothing_after_a_stopped_stretch(clock: FakeClock) -> None:
+    engine, rec = make(clock, Step(stretch("a"), hold=30), Step(stretch("b"), hold=20))
+    engine.start()
+    clock.advance(8)
+    engine.report_symptom(PAIN)
+    rec.clear()
+    assert not engine.back()
+    assert rec.events == []
+    assert engine.snapshot().halted_by == PAIN
+
+
+def test_halt_stops_the_stretch_without_a_new_report(clock: FakeClock) -> None:
+    engine, rec = make(clock, Step(stretch("a"), hold=30, reps=2), Step(stretch("b"), hold=20))
+    engine.start()
+    clock.advance(8)
+    engine.report_symptom(TINGLING)
+    engine.report_symptom(TINGLING)
+    rec.clear()
+    assert engine.halt(TINGLING)
+    assert [type(e) for e in rec.events] == [HoldEnded, StretchStopped, SessionPaused]
+    snap = engine.snapshot()
+    assert (snap.halted_by, snap.step_number) == (TINGLING, 2)
+    assert snap.symptom_counts == {"tingling": 2}
+    assert not engine.halt(TINGLING)  # already stopped
+    assert engine.resume()
+    assert engine.snapshot().halted_by is None
+
+
+def test_stop_on_makes_a_continue_symptom_stop_in_that_routine(clock: FakeClock) -> None:
+    steps = (Step(stretch("a"), hold=30), Step(stretch("b"), hold=20))
+    plain = SessionEngine(routine(*steps), clock=clock)
+    nerve = SessionEngine(
+        Routine(id="n", name="N", description="", steps=steps, stop_on=("tingling",)),
+        clock=clock,
+    )
+    for engine in (plain, nerve):
+        engine.start()
+    clock.advance(8)
+    for engine in (plain, nerve):
+        engine.report_symptom(TINGLING)
+    assert plain.snapshot().state is State.HOLDING
+    snap = nerve.snapshot()
+    assert (snap.state, snap.halted_by, snap.step_number) == (State.PAUSED, TINGLING, 2)
+
+
+def test_resume_at_skips_the_steps_between_and_logs_their_holds_as_skipped(
+    clock: FakeClock,
+) -> None:
+    engine, rec = make(
+        clock,
+        Step(stretch("a"), hold=30, reps=2),
+        Step(stretch("b", sided=True), hold=20, reps=2),
+        Step(stretch("c"), hold=10, prepare=3),
+    )
+    engine.start()
+    clock.advance(8)
+    assert not engine.resume_at(2)  # only after a stopped stretch
+    engine.report_symptom(PAIN)
+    rec.clear()
+    assert not engine.resume_at(0)  # never back into the stopped stretch or before it
+    assert not engine.resume_at(7)
+    assert engine.resume_at(2)
+    skipped = rec.of(HoldEnded)
+    assert [(e.hold.stretch.id, e.hold.side, e.held_seconds, e.outcome) for e in skipped] == [
+        ("b", "left", 0.0, "skipped"),
+        ("b", "right", 0.0, "skipped"),
+        ("b", "left", 0.0, "skipped"),
+        ("b", "right", 0.0, "skipped"),
+    ]
+    assert [type(e) for e in rec.events][-2:] == [SessionResumed, PhaseStarted]
+    snap = engine.snapshot()
+    assert (snap.state, snap.step_number, snap.remaining, snap.halted_by) == (
+        State.PREPARING,
+        3,
+        3,
+        None,
+    )
+    assert run_to_end(engine, clock) == 13
+    assert rec.events[-1] == SessionEnded(status="completed", held_seconds=13.0)
 
 
 def test_stop_symptom_during_a_prepare_drops_that_step(clock: FakeClock) -> None:
@@ -559,7 +672,20 @@ def test_a_failing_listener_does_not_break_the_session(
 OPS = st.one_of(
     st.tuples(st.just("advance"), st.floats(min_value=0.0, max_value=40.0)),
     st.tuples(
-        st.sampled_from(["tick", "pause", "resume", "toggle", "skip", "back", "tingling", "pain"]),
+        st.sampled_from(
+            [
+                "tick",
+                "pause",
+                "resume",
+                "toggle",
+                "skip",
+                "back",
+                "tingling",
+                "pain",
+                "halt",
+                "resume_at",
+            ]
+        ),
         st.just(0.0),
     ),
 )
@@ -610,6 +736,10 @@ def test_engine_invariants(
             engine.toggle_pause()
         elif op in ("tingling", "pain"):
             engine.report_symptom(TINGLING if op == "tingling" else PAIN)
+        elif op == "halt":
+            engine.halt(TINGLING)
+        elif op == "resume_at":
+            engine.resume_at(1)
         else:
             getattr(engine, op)()
         snap = engine.snapshot()

@@ -304,6 +304,48 @@ def test_engine_run_with_a_fake_clock_lands_in_the_log(
     assert session["held_seconds"] == 43.0
 
 
+def test_a_stopped_stretch_and_the_steps_skipped_after_it_are_logged_honestly(
+    store: SessionStore, clock: FakeClock
+) -> None:
+    from desktop_app.engine import SessionEngine
+
+    seated = Stretch("seated", "Seated hamstring stretch", ("hamstrings",), False, ("Sit.",))
+    routine = Routine(
+        id="three",
+        name="Three",
+        description="",
+        steps=(
+            Step(HAMSTRING, hold=30, reps=1, rest=10, prepare=5),
+            Step(seated, hold=20, reps=2, rest=5, prepare=5),
+            Step(CALF, hold=20, reps=1, prepare=5),
+        ),
+    )
+    engine = SessionEngine(routine, clock=clock)
+    engine.subscribe(SessionRecorder(store, wall_clock=WallClock(clock)).handle)
+    engine.start()
+    clock.advance(5 + 12)  # 12 s into the left hold
+    engine.report_symptom(PAIN)
+    assert engine.resume_at(2)  # the calf: the other hamstring stretch is left out
+    clock.advance(5 + 20)
+    engine.tick()
+    (session,) = storage.history_json(store, None)
+    assert session["status"] == "completed"
+    assert [
+        (h["stretch_id"], h["side"], h["held_seconds"], h["outcome"]) for h in session["holds"]
+    ] == [
+        ("towel-hamstring", "left", 12.0, "stopped"),
+        ("seated", None, 0.0, "skipped"),
+        ("seated", None, 0.0, "skipped"),
+        ("calf-wall", None, 20.0, "completed"),
+    ]
+    assert [(e["kind"], e["symptom"]) for e in session["events"]] == [
+        ("symptom", "pain"),
+        ("pause", None),
+        ("resume", None),
+    ]
+    assert session["held_seconds"] == 32.0
+
+
 def test_storage_and_recorder_do_not_import_qt() -> None:
     code = (
         "import sys, desktop_app.storage, desktop_app.recorder;"
