@@ -110,7 +110,12 @@ class SummaryView:
 
 def describe_summary(summary: SessionSummary) -> SummaryView:
     status = summary.ended.status if summary.ended else "stopped"
-    title = "Well done: routine complete" if status == "completed" else "Session ended early"
+    if status != "completed":
+        title = "Session ended early"
+    elif summary.reports:
+        title = "Routine complete"  # no "well done" for someone who reported pain
+    else:
+        title = "Well done: routine complete"
     held = summary.ended.held_seconds if summary.ended else 0.0
     planned = summary.routine.holds()
     done = sum(1 for h in summary.holds if h.outcome == "completed")

@@ -335,9 +335,9 @@ class SessionView:
         )
         following = steps[next_step].stretch
         shared = [a for a in stopped.stretch.area if a in following.area]
-        also = f" (also for the {and_list(shared)})" if shared else ""
+        also = f", also for the {and_list(shared)}" if shared else ""
         go_on = Choice(
-            "continue", f"Continue with the next stretch: {following.name}{also}", ("Space",)
+            "continue", f"Continue with the next stretch{also}: {following.name}", ("Space",)
         )
         if other == next_step:
             ordered = [end, go_on] if end_first else [go_on, end]
@@ -417,7 +417,8 @@ class SessionView:
             last = self.reports[-1]
             where = f" in {last.hold.stretch.name}" if last.hold is not None else ""
             return f"{notes[0].label} reported{where}: what to watch for ({key})"
-        return f"{and_list([n.label for n in notes])} reported: what to watch for ({key})"
+        labels = ", ".join(n.label for n in notes)
+        return f"Reported in this session: {labels}. What to watch for ({key})"
 
     def _stopped_screen(self, snapshot: Snapshot) -> Screen:
         halted_by = snapshot.halted_by

@@ -288,7 +288,7 @@ def test_pain_offers_to_skip_the_same_area_and_says_so() -> None:
     screen = run.screen()
     assert [c.label for c in screen.choices] == [
         "Skip 2 more stretches for the hamstrings and go on to Wall calf stretch  (Enter or N)",
-        "Continue with the next stretch: Doorway hamstring stretch (also for the hamstrings)"
+        "Continue with the next stretch, also for the hamstrings: Doorway hamstring stretch"
         "  (Space)",
         "End session  (Esc)",
     ]
@@ -381,7 +381,7 @@ def test_dismiss_watch_and_the_reminder() -> None:
     run.go_to_hold(7)  # the calf
     run.engine.report_symptom(TINGLING)
     screen = run.screen()
-    assert screen.reminder == "Heel pain and Tingling reported: what to watch for (W)"
+    assert screen.reminder == "Reported in this session: Heel pain, Tingling. What to watch for (W)"
     assert run.view.toggle_watch()
     watch = run.screen()
     assert watch.advice is not None
@@ -545,3 +545,18 @@ def test_session_view_imports_no_qt() -> None:
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_summary_title_has_no_well_done_after_a_symptom() -> None:
+    quiet = Run.start(ROUTINE)
+    while not quiet.engine.snapshot().ended:
+        quiet.engine.skip()
+    assert describe_summary(quiet.summary).title == "Well done: routine complete"
+    reported = Run.start(ROUTINE)
+    reported.go_to_hold(0)
+    reported.engine.report_symptom(HEEL)
+    while not reported.engine.snapshot().ended:
+        reported.engine.skip()
+    view = describe_summary(reported.summary)
+    assert view.title == "Routine complete"
+    assert [(n.label, n.seek_help) for n in view.symptoms] == [("Heel pain", ("Cannot walk.",))]

@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from desktop_app.engine import Listener, SessionEngine, Snapshot
 from desktop_app.events import Event, HoldEnded, SessionEnded, SymptomReported
 from desktop_app.model import Routine, Symptom
-from desktop_app.ui.text import SessionSummary
+from desktop_app.session_summary import SessionSummary
 
 log = logging.getLogger(__name__)
 
@@ -160,6 +160,12 @@ class SessionController(QObject):
 
     def stop(self) -> bool:
         return self._do(SessionEngine.stop)
+
+    def resume_at(self, step_index: int) -> bool:
+        return self._do(lambda engine: engine.resume_at(step_index))
+
+    def halt(self, symptom: Symptom) -> bool:
+        return self._do(lambda engine: engine.halt(symptom))
 
     def report_symptom(self, symptom: Symptom) -> bool:
         return self._do(lambda engine: engine.report_symptom(symptom))

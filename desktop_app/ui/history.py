@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.model import Symptom
+from desktop_app.session_summary import symptom_notes
+from desktop_app.session_text import note_advice
 from desktop_app.storage import (
     PageCursor,
     SessionDetail,
@@ -49,6 +53,7 @@ from desktop_app.storage import (
     write_history_csv,
 )
 from desktop_app.ui.history_chart import MinutesChart
+from desktop_app.ui.widgets import advice_html
 
 logger = logging.getLogger(__name__)
 
@@ -203,7 +208,11 @@ class SessionDialog(QDialog):
     saved = Signal(int)
 
     def __init__(
-        self, store: SessionStore, detail: SessionDetail, parent: QWidget | None = None
+        self,
+        store: SessionStore,
+        detail: SessionDetail,
+        parent: QWidget | None = None,
+        symptoms: Mapping[str, Symptom] | None = None,
     ) -> None:
         super().__init__(parent)
         self._store = store
@@ -260,6 +269,27 @@ class SessionDialog(QDialog):
         self.events_label = QLabel("\n".join(lines) if lines else "No symptoms or pauses.")
         self.events_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.events_label)
+
+        # Every symptom of the session with what to watch for, looked up in today's library
+        # (a symptom it no longer has is still listed, by its id).
+        notes = symptom_notes(
+            (
+                (event.symptom, names.get(event.stretch_id or "", event.stretch_id))
+                for event in detail.events
+                if event.kind == "symptom" and event.symptom
+            ),
+            symptoms or {},
+        )
+        self.symptoms_label = QLabel()
+        self.symptoms_label.setWordWrap(True)
+        self.symptoms_label.setTextFormat(Qt.TextFormat.RichText)
+        self.symptoms_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.symptoms_label.setText(
+            "<b>Symptoms: what to watch for</b>"
+            + advice_html([note_advice(note) for note in notes], titles=True, columns=True)
+        )
+        self.symptoms_label.setVisible(bool(notes))
+        layout.addWidget(self.symptoms_label)
 
         form = QFormLayout()
         self.note_edit = QPlainTextEdit(session.note or "")
@@ -331,10 +361,12 @@ class HistoryWindow(QWidget):
         parent: QWidget | None = None,
         *,
         today: date | None = None,
+        symptoms: Mapping[str, Symptom] | None = None,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self._store = store
         self._today = today
+        self._symptoms = symptoms or {}
         self.session_dialog: SessionDialog | None = None
         self.setWindowTitle("History — Stretch Timer")
         self.setObjectName("HistoryWindow")
@@ -491,7 +523,7 @@ class HistoryWindow(QWidget):
             return None
         if detail is None:
             return None
-        dialog = SessionDialog(self._store, detail, self)
+        dialog = SessionDialog(self._store, detail, self, self._symptoms)
         dialog.saved.connect(self.model.refresh_session)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.session_dialog = dialog

@@ -66,7 +66,9 @@ class SessionLogLink(QObject):
             # Imported on first use: the history view is not needed to start a session.
             from desktop_app.ui.history import HistoryWindow
 
-            self.history = HistoryWindow(self.store, self.window)
+            self.history = HistoryWindow(
+                self.store, self.window, symptoms=self.window.library.symptoms
+            )
             self.history.resize(900, 720)
         else:
             self.history.refresh()

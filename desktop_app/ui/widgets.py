@@ -7,7 +7,9 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
+
+from desktop_app.session_text import Advice
 
 WARNING_ACCENT = "#c0392b"
 """Warnings: red flags, cautions, the stopped state. Reads on light and dark backgrounds."""
@@ -41,3 +43,69 @@ def wrapped_label(
     label.setFont(scaled_font(label, factor, bold=bold))
     label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
     return label
+
+
+def _sections_html(advice: Advice, warning: bool | None) -> str:
+    parts = []
+    for section in advice.sections:
+        if warning is not None and section.warning != warning:
+            continue
+        title = html.escape(section.title)
+        if section.warning:
+            title = f"<span style='color:{WARNING_ACCENT}'>{title}</span>"
+        parts.append(f"<b>{title}</b>{bullet_html(section.items, compact=True)}")
+    return "".join(parts)
+
+
+def advice_html(advices: Sequence[Advice], *, titles: bool, columns: bool = False) -> str:
+    """Symptom advice as rich text: each one's lead, then its sections in order.
+
+    ``titles`` names each symptom (several in one box); ``columns`` puts the red flags beside
+    the rest, which is how the stopped screen fits one symptom in 800x600 without scrolling.
+    """
+    parts = []
+    for advice in advices:
+        lead = html.escape(advice.lead)
+        if titles:
+            lead = f"<b>{html.escape(advice.title)}</b>" + (f" · {lead}" if lead else "")
+        if lead:
+            parts.append(f"<p style='margin-top:6px; margin-bottom:4px'>{lead}</p>")
+        if columns and advice.sections:
+            # The red flags in a column of their own, on the side they come in the list.
+            first = advice.sections[0].warning
+            parts.append(
+                "<table width='100%' cellspacing='0' cellpadding='0'><tr>"
+                f"<td width='50%' style='padding-right:16px'>{_sections_html(advice, first)}</td>"
+                f"<td width='50%'>{_sections_html(advice, not first)}</td>"
+                "</tr></table>"
+            )
+        else:
+            parts.append(_sections_html(advice, None))
+    return "".join(parts)
+
+
+def fit_text(
+    scroll: QScrollArea,
+    labels: Sequence[QLabel],
+    factors: Sequence[float],
+    fallback: float,
+    spacing: int = 0,
+) -> float:
+    """Give ``labels`` (stacked in ``scroll``) the largest size of ``factors`` that fits.
+
+    Sizes are multiples of the scroll area's font (so of the system font), largest first. When
+    none fits, ``fallback`` is used and the text scrolls: a size still read from the floor
+    beats tiny text that fits. Returns the factor chosen.
+    """
+    viewport = scroll.viewport()
+    width, height = viewport.width(), viewport.height()
+    shown = [label for label in labels if not label.isHidden()]
+    for factor in (*factors, fallback):
+        font = scaled_font(scroll, factor)
+        for label in labels:
+            label.setFont(font)
+        needed = sum(label.heightForWidth(width) for label in shown)
+        needed += spacing * max(0, len(shown) - 1)
+        if width <= 0 or needed <= height:
+            return factor
+    return fallback

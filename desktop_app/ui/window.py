@@ -2,44 +2,42 @@
 
 from __future__ import annotations
 
-import html
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence, QPalette, QShortcut
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QMainWindow,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_app.engine import Listener, Snapshot
-from desktop_app.events import Event, Phase, SessionEnded, SymptomReported
-from desktop_app.model import Library, PlannedHold, Routine, Symptom
+from desktop_app.events import Event, SessionEnded
+from desktop_app.model import Library, Routine, Symptom
+from desktop_app.session_summary import describe_summary
+from desktop_app.session_text import note_advice
+from desktop_app.session_view import Choice, ControlKeys, Screen, SessionView
 from desktop_app.ui.controller import SessionController
-from desktop_app.ui.countdown import CountdownWidget
 from desktop_app.ui.deferred import after_first_paint
 from desktop_app.ui.picker import PickerPage
-from desktop_app.ui.text import (
-    Advice,
-    SessionView,
-    describe,
-    describe_summary,
-    symptom_advice,
+from desktop_app.ui.session_page import SessionPage
+from desktop_app.ui.widgets import (
+    advice_html,
+    bullet_html,
+    fit_text,
+    scaled_font,
+    wrapped_label,
 )
-from desktop_app.ui.widgets import WARNING_ACCENT, bullet_html, scaled_font, wrapped_label
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -56,318 +54,60 @@ SETTINGS_SOUND = "sound/enabled"
 SETTINGS_SAFETY_SEEN = "help/safety_notice_seen"
 """The version of the safety notice the user has acknowledged (see help_text)."""
 SOUND_TIP = "Soft tones when a hold starts and ends, so you need not watch the screen"
-
-# Ring colours for the pauses; the hold uses the palette's highlight. Both read on light and
-# dark backgrounds, and nothing else in the window is a fixed colour.
-PREPARE_ACCENT = QColor("#c8701a")
-REST_ACCENT = QColor("#2f8f60")
-
-# Text sizes on the session page, as multiples of the system font (read from a metre or two
-# away; nothing is a fixed pixel size). The countdown number scales with the ring instead.
-SIZE_NAME = 2.0
-SIZE_PHASE = 2.6
-SIZE_SIDE = 1.8
-SIZE_PROGRESS = 1.3
-SIZE_NEXT = 1.35
-SIZE_TEXT = 1.3
-"""Instructions, tips and cautions."""
-SIZE_ADVICE = 1.25
-SIZE_ADVICE_HALTED = 1.4
-SIZE_ADVICE_TITLE = 1.5
-SIZE_BUTTON = 1.15
-
-
-# ---------------------------------------------------------------------- session
-
-
-class SessionPage(QWidget):
-    """What the person on the floor looks at: name, phase, side, the countdown, tips, controls.
-
-    After a stop symptom the page turns into a stopped state about the stretch that hurt: the
-    ring is hidden, the advice takes the main area, and the control row (which keeps its
-    height, so nothing jumps) offers "Continue with the next stretch" or "End session".
-    """
-
-    def __init__(self, parent: QWidget, symptoms: Iterable[Symptom]) -> None:
-        super().__init__(parent)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(20, 12, 20, 12)
-
-        header = QGridLayout()
-        self.stretch_label = wrapped_label(self, "", SIZE_NAME, bold=True)
-        self.progress_label = wrapped_label(self, "", SIZE_PROGRESS)
-        self.progress_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        self.progress_label.setWordWrap(False)
-        self.phase_label = wrapped_label(self, "", SIZE_PHASE, bold=True)
-        self.side_label = wrapped_label(self, "", SIZE_SIDE)
-        header.addWidget(self.stretch_label, 0, 0)
-        header.addWidget(self.progress_label, 0, 1)
-        # The phase and the side/rep share a line: the ring keeps its height.
-        phase_row = QHBoxLayout()
-        phase_row.setSpacing(28)
-        self.phase_label.setWordWrap(False)
-        self.side_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        phase_row.addWidget(self.phase_label, 0)
-        phase_row.addWidget(self.side_label, 1)
-        header.addLayout(phase_row, 1, 0, 1, 2)
-        header.setColumnStretch(0, 1)
-        outer.addLayout(header)
-
-        middle = QHBoxLayout()
-        outer.addLayout(middle, 1)
-        self.timer_column = QWidget(self)
-        left = QVBoxLayout(self.timer_column)
-        left.setContentsMargins(0, 0, 0, 0)
-        self.countdown = CountdownWidget(self.timer_column)
-        left.addWidget(self.countdown, 1)
-        self.next_label = wrapped_label(self.timer_column, "", SIZE_NEXT)
-        self.next_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        left.addWidget(self.next_label)
-        middle.addWidget(self.timer_column, 1)
-
-        self.info_column = QWidget(self)
-        right = QVBoxLayout(self.info_column)
-        right.setContentsMargins(0, 0, 0, 0)
-        middle.addWidget(self.info_column, 1)
-
-        self.advice_box = QFrame(self.info_column)
-        self.advice_box.setObjectName("adviceBox")
-        self.advice_box.setStyleSheet(
-            f"#adviceBox {{ border: 2px solid {WARNING_ACCENT}; border-radius: 8px;"
-            " background: palette(alternate-base); }"
-        )
-        advice_layout = QVBoxLayout(self.advice_box)
-        advice_layout.setContentsMargins(12, 8, 8, 8)
-        advice_layout.setSpacing(2)
-        title_row = QHBoxLayout()
-        self.advice_title = wrapped_label(self.advice_box, "", SIZE_ADVICE_TITLE, bold=True)
-        title_row.addWidget(self.advice_title, 1)
-        # Beside the title, so it never scrolls out of view and costs no height of its own.
-        self.dismiss_button = self._button("Got it", self.advice_box)
-        self.dismiss_button.clicked.connect(self.clear_advice)
-        title_row.addWidget(self.dismiss_button, 0, Qt.AlignmentFlag.AlignTop)
-        advice_layout.addLayout(title_row)
-        # Only the advice text scrolls (on small screens); the dismiss button stays in view.
-        self.advice_scroll = QScrollArea(self.advice_box)
-        self.advice_scroll.setWidgetResizable(True)
-        self.advice_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.advice_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.advice_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.advice_scroll.setStyleSheet("QScrollArea { background: transparent; }")
-        self.advice_scroll.viewport().setAutoFillBackground(False)
-        advice_body = QWidget(self.advice_scroll)
-        advice_body.setObjectName("adviceBody")
-        advice_body.setStyleSheet("#adviceBody { background: transparent; }")
-        body_layout = QVBoxLayout(advice_body)
-        body_layout.setContentsMargins(0, 0, 0, 0)
-        self.advice_label = wrapped_label(advice_body, "", SIZE_ADVICE)
-        self.advice_label.setTextFormat(Qt.TextFormat.RichText)
-        self.advice_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        body_layout.addWidget(self.advice_label)
-        body_layout.addStretch(1)
-        self.advice_scroll.setWidget(advice_body)
-        advice_layout.addWidget(self.advice_scroll, 1)
-        self.advice_box.hide()
-        right.addWidget(self.advice_box, 1)
-
-        self.side_scroll = QScrollArea(self.info_column)
-        self.side_scroll.setWidgetResizable(True)
-        self.side_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.side_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        side_panel = QWidget(self.side_scroll)
-        side_layout = QVBoxLayout(side_panel)
-        side_layout.setContentsMargins(8, 0, 8, 0)
-        self.cautions_label = wrapped_label(side_panel, "", SIZE_TEXT)
-        self.cautions_label.setTextFormat(Qt.TextFormat.RichText)
-        self.instructions_label = wrapped_label(side_panel, "", SIZE_TEXT)
-        self.instructions_label.setTextFormat(Qt.TextFormat.RichText)
-        self.tips_label = wrapped_label(side_panel, "", SIZE_TEXT)
-        self.tips_label.setTextFormat(Qt.TextFormat.RichText)
-        side_layout.addWidget(self.cautions_label)
-        side_layout.addWidget(self.instructions_label)
-        side_layout.addWidget(self.tips_label)
-        side_layout.addStretch(1)
-        self.side_scroll.setWidget(side_panel)
-        right.addWidget(self.side_scroll, 1)
-
-        # The running controls and the two choices after a stop symptom share one row of a
-        # fixed height, so switching between them never resizes the ring or the advice.
-        self.controls = QStackedWidget(self)
-        running = QWidget(self.controls)
-        running_layout = QHBoxLayout(running)
-        running_layout.setContentsMargins(0, 0, 0, 0)
-        self.pause_button = self._button("Pause  (Space)", running)
-        self.back_button = self._button("Back  (←)", running)
-        self.skip_button = self._button("Skip  (→)", running)
-        self.stop_button = self._button("Stop  (Esc)", running)
-        for button in (self.pause_button, self.back_button, self.skip_button, self.stop_button):
-            button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
-            running_layout.addWidget(button)
-        self.controls.addWidget(running)
-        self.running_controls = running
-
-        self.halted_box = QWidget(self.controls)
-        self.halted_layout = QHBoxLayout(self.halted_box)
-        self.halted_layout.setContentsMargins(0, 0, 0, 0)
-        self.continue_button = self._button(
-            "Continue with the next stretch:\nnext  (Space)", self.halted_box
-        )
-        self.end_button = self._button("End session  (Esc)", self.halted_box)
-        self.continue_button.setFont(scaled_font(self.continue_button, SIZE_BUTTON, bold=True))
-        for button in (self.continue_button, self.end_button):
-            button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
-            # Focusable (so the suggested choice can hold the focus and Enter picks it),
-            # but never by a click, and Space stays the window's shortcut.
-            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.halted_layout.addWidget(self.continue_button, 3)
-        self.halted_layout.addWidget(self.end_button, 2)
-        self.controls.addWidget(self.halted_box)
-        self.controls.setFixedHeight(
-            max(running.sizeHint().height(), self.halted_box.sizeHint().height())
-        )
-        outer.addWidget(self.controls)
-
-        symptom_row = QHBoxLayout()
-        report = wrapped_label(self, "Tell me if you feel:", SIZE_BUTTON)
-        report.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
-        symptom_row.addWidget(report)
-        self.symptom_buttons: dict[str, QPushButton] = {}
-        for symptom in symptoms:
-            button = self._button(f"{symptom.label}  ({symptom.key.upper()})", self)
-            button.setToolTip(f"Report {symptom.label.lower()} (key {symptom.key.upper()})")
-            self.symptom_buttons[symptom.id] = button
-            symptom_row.addWidget(button)
-        symptom_row.addStretch(1)
-        outer.addLayout(symptom_row)
-
-    _last_view: tuple[object, ...] | None = None
-    halted = False
-
-    def _button(self, text: str, parent: QWidget) -> QPushButton:
-        button = QPushButton(text, parent)
-        # Keys belong to the window's shortcuts: no button may swallow Space or the arrows.
-        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        button.setFont(scaled_font(button, SIZE_BUTTON))
-        button.setMinimumHeight(40)
-        return button
-
-    def show_view(self, view: SessionView, accent: QColor | None) -> None:
-        self.countdown.set_state(
-            view.countdown_text,
-            view.countdown_caption,
-            view.fraction_left,
-            accent,
-            dimmed=view.paused,
-        )
-        # Between two seconds only the ring moves: leave the labels alone (saves CPU).
-        key = (replace(view, fraction_left=0.0), None if accent is None else accent.rgba())
-        if key == self._last_view:
-            return
-        self._last_view = key
-        self.stretch_label.setText(view.stretch_name)
-        self.phase_label.setText(view.phase_text)
-        self.side_label.setText(view.side_text)
-        self.side_label.setVisible(bool(view.side_text))
-        phase_palette = self.phase_label.palette()
-        phase_palette.setColor(
-            QPalette.ColorRole.WindowText,
-            accent or self.palette().color(QPalette.ColorRole.Highlight),
-        )
-        self.phase_label.setPalette(phase_palette)
-        self.progress_label.setText(view.progress_text)
-        self.next_label.setText(view.next_text)
-        self.pause_button.setText(f"{view.pause_label}  (Space)")
-        self.instructions_label.setText(
-            "<b>How to do it</b>" + bullet_html(view.instructions, numbered=True)
-            if view.instructions
-            else ""
-        )
-        self.tips_label.setText("<b>Tips</b>" + bullet_html(view.tips) if view.tips else "")
-        self.tips_label.setVisible(bool(view.tips))
-        self.cautions_label.setText(
-            "<b>Before you start</b>" + bullet_html(view.cautions) if view.cautions else ""
-        )
-        self.cautions_label.setVisible(bool(view.cautions))
-        self.continue_button.setText(view.continue_text.replace(": ", ":\n", 1) + "  (Space)")
-        self._set_halted(view.halted)
-
-    def suggest_end(self, suggested: bool) -> None:
-        """Put "End session" first and give it the focus (a stop symptom came back)."""
-        first, second = (
-            (self.end_button, self.continue_button)
-            if suggested
-            else (self.continue_button, self.end_button)
-        )
-        self.halted_layout.insertWidget(0, first, 3)
-        self.halted_layout.insertWidget(1, second, 2)
-        self.end_button.setFont(scaled_font(self, SIZE_BUTTON, bold=suggested))
-        self.continue_button.setFont(scaled_font(self, SIZE_BUTTON, bold=not suggested))
-        if self.halted:
-            first.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def _set_halted(self, halted: bool) -> None:
-        self.halted = halted
-        self.controls.setCurrentWidget(self.halted_box if halted else self.running_controls)
-        # Stopped: nothing may look like a running timer, and the advice takes the main area.
-        self.timer_column.setVisible(not halted)
-        self.dismiss_button.setVisible(not halted)
-        # Stopped, the advice is the main thing on screen and has room to be larger.
-        self.advice_label.setFont(scaled_font(self, SIZE_ADVICE_HALTED if halted else SIZE_ADVICE))
-        self._arrange_info()
-
-    def _arrange_info(self) -> None:
-        # Symptom advice gets the whole column (the instructions come back with "Got it"), so
-        # a symptom's advice and red flags fit the default window without scrolling.
-        self.side_scroll.setVisible(not self.halted and self.advice_box.isHidden())
-
-    def show_advice(self, advices: Sequence[Advice]) -> None:
-        """Show the advice for one symptom, or for several reported while stopped, in order."""
-        self.advice_title.setText(" + ".join(advice.title for advice in advices))
-        parts = []
-        for advice in advices:
-            if len(advices) > 1:
-                parts.append(f"<p style='margin:0'><b>{html.escape(advice.title)}</b></p>")
-            parts.append(
-                f"<p style='margin-top:0; margin-bottom:4px'>{html.escape(advice.lead)}</p>"
-            )
-            for section in advice.sections:
-                title = html.escape(section.title)
-                if section.warning:
-                    title = f"<span style='color:{WARNING_ACCENT}'>{title}</span>"
-                parts.append(f"<b>{title}</b>{bullet_html(section.items, compact=True)}")
-        self.advice_label.setText("".join(parts))
-        self.advice_box.show()
-        self.advice_scroll.verticalScrollBar().setValue(0)
-        self._arrange_info()
-
-    def clear_advice(self) -> None:
-        self.advice_box.hide()
-        self._arrange_info()
+SUMMARY_SIZES = (1.3, 1.2)
+"""The summary's symptoms and stretches: 1.3 when it fits, else 1.2 and a scroll."""
+SUMMARY_WIDTH = 150
+"""The summary's widest line, in average characters of the system font."""
 
 
 # ---------------------------------------------------------------------- summary
 
 
 class SummaryPage(QWidget):
-    """What was done, how long it took, which symptoms were reported."""
+    """What was done, how long it took, and every symptom reported with its red flags."""
 
     done_requested = Signal()
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 32, 48, 24)
-        layout.setSpacing(12)
-        self.title_label = wrapped_label(self, "", 2.4, bold=True)
-        self.routine_label = wrapped_label(self, "", 1.6)
-        self.totals_label = wrapped_label(self, "", 1.35)
-        self.details_label = wrapped_label(self, "", 1.3)
-        self.details_label.setTextFormat(Qt.TextFormat.RichText)
-        for label in (self.title_label, self.routine_label, self.totals_label, self.details_label):
+        # One column, centred, no wider than a comfortable read on a large screen.
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(32, 20, 32, 16)
+        column = QWidget(self)
+        column.setMaximumWidth(column.fontMetrics().averageCharWidth() * SUMMARY_WIDTH)
+        outer.addStretch(0)
+        outer.addWidget(column, 1)
+        outer.addStretch(0)
+        layout = QVBoxLayout(column)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        self.title_label = wrapped_label(column, "", 2.2, bold=True)
+        self.routine_label = wrapped_label(column, "", 1.5)
+        self.totals_label = wrapped_label(column, "", 1.3)
+        for label in (self.title_label, self.routine_label, self.totals_label):
             layout.addWidget(label)
-        layout.addStretch(1)
-        self.done_button = QPushButton("Back to routines  (Enter)", self)
+        # Symptoms first (what to watch for matters more than the count of holds); only this
+        # part scrolls, so the button below never leaves the window.
+        self.scroll_area = QScrollArea(column)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body = QWidget(self.scroll_area)
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 8, 0)
+        self._body_spacing = body_layout.spacing()
+        self.symptoms_label = wrapped_label(body, "", SUMMARY_SIZES[0])
+        self.details_label = wrapped_label(body, "", SUMMARY_SIZES[0])
+        for label in (self.symptoms_label, self.details_label):
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            label.setMinimumSize(1, 1)  # height for width; see SessionPage's advice
+            body_layout.addWidget(label)
+        body_layout.addStretch(1)
+        self.scroll_area.setWidget(body)
+        self.scroll_area.viewport().installEventFilter(self)
+        layout.addWidget(self.scroll_area, 1)
+        self.done_button = QPushButton("Back to routines  (Enter)", column)
         self.done_button.setFont(scaled_font(self.done_button, 1.2, bold=True))
         self.done_button.setMinimumHeight(44)
         self.done_button.clicked.connect(self.done_requested)
@@ -380,12 +120,26 @@ class SummaryPage(QWidget):
         self.title_label.setText(view.title)
         self.routine_label.setText(view.routine_name)
         self.totals_label.setText(view.totals)
-        parts = [bullet_html(view.lines)]
         if view.symptoms:
-            parts.append("<b>Symptoms you reported</b>" + bullet_html(view.symptoms))
+            advices = [note_advice(note) for note in view.symptoms]
+            self.symptoms_label.setText(
+                "<p style='margin-bottom:2px'><b>Symptoms you reported: what to watch for</b></p>"
+                + advice_html(advices, titles=True, columns=True)
+            )
         else:
-            parts.append("<p>No symptoms reported.</p>")
-        self.details_label.setText("".join(parts))
+            self.symptoms_label.setText("<p>No symptoms reported.</p>")
+        self.details_label.setText("<b>Stretches</b>" + bullet_html(view.lines))
+        self.scroll_area.verticalScrollBar().setValue(0)
+        self._fit()
+
+    def _fit(self) -> None:
+        labels = [self.symptoms_label, self.details_label]
+        fit_text(self.scroll_area, labels, SUMMARY_SIZES, SUMMARY_SIZES[-1], self._body_spacing)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.scroll_area.viewport():
+            self._fit()
+        return super().eventFilter(watched, event)
 
 
 # ---------------------------------------------------------------------- window
@@ -455,7 +209,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.symptoms: tuple[Symptom, ...] = tuple(library.symptoms.values())
-        self._advices = []
+        self.keys = ControlKeys.avoiding(symptom.key for symptom in self.symptoms)
+        # What the session page says; fed every engine event, drawn for every snapshot.
+        self.session_view = SessionView(self.keys)
         self.picker = PickerPage(self.stack, library, load_errors or {})
         self.stack.addWidget(self.picker)
         # The session and summary pages are built when first needed: a faster first paint.
@@ -531,9 +287,12 @@ class MainWindow(QMainWindow):
             self._shortcut(Qt.Key.Key_Right, controller.skip),
             self._shortcut(Qt.Key.Key_Left, controller.back),
             self._shortcut(Qt.Key.Key_Escape, self.request_stop),
-            self._shortcut(Qt.Key.Key_Return, self._choose_first),
-            self._shortcut(Qt.Key.Key_Enter, self._choose_first),
+            self._shortcut(Qt.Key.Key_Return, self._presser("Enter")),
+            self._shortcut(Qt.Key.Key_Enter, self._presser("Enter")),
         ]
+        keys = self.keys
+        for letter in (keys.dismiss, keys.watch, keys.stop_stretch, keys.other_area):
+            self._session_shortcuts.append(self._shortcut(letter, self._presser(letter)))
         for symptom in self.symptoms:
             self._session_shortcuts.append(
                 self._shortcut(symptom.key.upper(), self._reporter(symptom))
@@ -547,6 +306,12 @@ class MainWindow(QMainWindow):
             self._shortcut(Qt.Key.Key_Enter, self.show_picker),
             self._shortcut(Qt.Key.Key_Escape, self.show_picker),
         ]
+
+    def _presser(self, key: str) -> Callable[[], None]:
+        def press() -> None:
+            self.press(key)
+
+        return press
 
     def _reporter(self, symptom: Symptom) -> Callable[[], None]:
         def report() -> None:
@@ -575,8 +340,7 @@ class MainWindow(QMainWindow):
         page.back_button.clicked.connect(self.controller.back)
         page.skip_button.clicked.connect(self.controller.skip)
         page.stop_button.clicked.connect(self.request_stop)
-        page.continue_button.clicked.connect(self.controller.resume)
-        page.end_button.clicked.connect(self.request_stop)
+        page.choice_made.connect(self.perform)
         for symptom in self.symptoms:
             page.symptom_buttons[symptom.id].clicked.connect(self._reporter(symptom))
 
@@ -608,21 +372,39 @@ class MainWindow(QMainWindow):
         return True
 
     def start_routine(self, routine: Routine) -> None:
-        self.session_page.clear_advice()
-        self._current_step = -1
-        self._stopped_hold = None
-        self._end_suggested = False
-        self._advices = []
         self._show_page(self.session_page)
         if self.settings is not None:
             self.settings.setValue(SETTINGS_LAST_ROUTINE, routine.id)
         self.controller.start(routine)
 
-    def _choose_first(self) -> None:
-        """Enter on the stopped screen picks the first (focused) choice."""
-        page = self.session_page
-        if page.halted:
-            (page.end_button if self._end_suggested else page.continue_button).click()
+    @property
+    def current_screen(self) -> Screen:
+        """What the session page shows now."""
+        return self.session_page.shown
+
+    def press(self, key: str) -> None:
+        """A view key (dismiss, watch, stop this stretch, other area) or Enter, on the session."""
+        if key == self.keys.watch:
+            if self.session_view.toggle_watch():
+                self.controller.refresh()
+            return
+        choice = self.current_screen.choice_for(key)
+        if choice is not None:
+            self.perform(choice)
+
+    def perform(self, choice: Choice) -> None:
+        """Do what a choice of the session screen says (its key, Enter, or its button)."""
+        controller = self.controller
+        if choice.action == "continue":
+            controller.resume()
+        elif choice.action == "other_area" and choice.step is not None:
+            controller.resume_at(choice.step)
+        elif choice.action == "end":
+            self.request_stop()
+        elif choice.action == "stop_stretch" and choice.symptom is not None:
+            controller.halt(choice.symptom)
+        elif choice.action == "dismiss" and self.session_view.dismiss():
+            controller.refresh()
 
     def show_notice(self, text: str) -> None:
         """Show a one-line notice (e.g. a storage warning) above the pages; empty text hides it.
@@ -771,61 +553,11 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ engine to screen
 
-    _current_step = -1
-    _stopped_hold: PlannedHold | None = None
-    _end_suggested = False
-    _advices: list[Advice]
-
     def _on_snapshot(self, snapshot: Snapshot) -> None:
-        if snapshot.hold is None:
-            return
-        if snapshot.halted_by is None:
-            self._stopped_hold = None
-            self._end_suggested = False
-        if snapshot.hold.step_index != self._current_step:
-            # A new stretch: the previous one's symptom advice no longer applies.
-            if self._current_step >= 0 and snapshot.halted_by is None:
-                self.session_page.clear_advice()
-            self._current_step = snapshot.hold.step_index
-        accent = None
-        if snapshot.phase is Phase.PREPARING:
-            accent = PREPARE_ACCENT
-        elif snapshot.phase is Phase.RESTING:
-            accent = REST_ACCENT
-        if snapshot.halted_by is not None:
-            accent = QColor(WARNING_ACCENT)
-        view = describe(snapshot, self._stopped_hold)
-        page = self.session_page
-        was_halted = page.halted
-        page.show_view(view, accent)
-        if page.halted and not was_halted:
-            page.suggest_end(self._end_suggested)
+        self.session_page.draw(self.session_view.screen(snapshot))
 
     def _on_event(self, event: Event) -> None:
-        if isinstance(event, SymptomReported):
-            halted = self._stopped_hold is not None
-            advice = symptom_advice(event, halted=halted)
-            if halted:
-                # Stopped after a stop symptom: add this report's advice to what is shown,
-                # never drop the first symptom's red flags.
-                ids = [shown.symptom_id for shown in self._advices]
-                if advice.symptom_id in ids:
-                    self._advices[ids.index(advice.symptom_id)] = advice
-                else:
-                    self._advices.append(advice)
-            else:
-                self._advices = [advice]
-            self.session_page.show_advice(self._advices)
-            if event.times_reported > 1 and (halted or event.symptom.action == "stop"):
-                # It came back: suggest ending today's session (continuing stays possible).
-                self._end_suggested = True
-                if halted:
-                    self.session_page.suggest_end(True)
-            if event.symptom.action == "stop" and self._stopped_hold is None:
-                self._stopped_hold = event.hold
-            if event.symptom.action == "stop" and event.hold is not None:
-                # Keep the advice on screen when the engine moves on to the next stretch.
-                self._current_step = event.hold.step_index + 1
+        self.session_view.feed(event)
 
     def _on_session_ended(self, event: SessionEnded) -> None:
         self.summary_page.show_summary(self.controller)

@@ -64,9 +64,20 @@ LONG = Routine(
     description="One long hold.",
     steps=(Step(SEATED, hold=90, reps=2, rest=10, prepare=0),),
 )
+NERVE = Routine(
+    id="nerve",
+    name="Nerve-friendly",
+    description="Tingling stops a stretch here.",
+    steps=(
+        Step(TOWEL, hold=20, reps=1, rest=10, prepare=5),
+        Step(SEATED, hold=20, reps=2, rest=5, prepare=5),
+        Step(CALF, hold=20, reps=1, rest=10, prepare=5),
+    ),
+    stop_on=("tingling",),
+)
 LIBRARY = Library(
     stretches=MappingProxyType({s.id: s for s in (TOWEL, CALF, SEATED)}),
-    routines=(BASICS, LONG),
+    routines=(BASICS, LONG, NERVE),
     symptoms=MappingProxyType({"tingling": TINGLING, "pain": PAIN}),
 )
 

@@ -334,3 +334,44 @@ def test_total_time_reads_in_seconds_under_a_minute() -> None:
         "1 min",
         "3 h 01 min",
     ]
+
+
+def test_session_detail_lists_every_red_flag_of_every_symptom_reported(
+    qtbot: QtBot, store: SessionStore
+) -> None:
+    from desktop_app.routines import load_library
+    from tests.conftest import BUNDLED
+
+    symptoms = load_library([BUNDLED]).library.symptoms
+    log(store, TODAY, symptoms=("tingling", "pain", "tingling", "retired-symptom"))
+    window = HistoryWindow(store, today=TODAY, symptoms=symptoms)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.table.setFocus()
+    window.table.setCurrentIndex(window.model.index(0, 0))
+    QTest.keyClick(window.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.session_dialog is not None)
+    dialog = window.session_dialog
+    assert dialog is not None
+    label = dialog.symptoms_label
+    assert label.isVisible()
+    text = label.text()
+    for symptom_id in ("tingling", "pain"):
+        symptom = symptoms[symptom_id]
+        assert symptom.label in text
+        for line in (*symptom.seek_help, *symptom.advice):
+            assert line.replace("'", "&#x27;") in text or line in text
+    assert "Reported 2 times: in Calf stretch against a wall." in text
+    # A symptom the loaded files no longer define is still listed, by its id.
+    assert "<b>retired-symptom</b> · Reported in Calf stretch against a wall." in text
+    assert text.index("tingling".capitalize()[:4]) < text.index("retired-symptom")
+
+
+def test_session_detail_without_symptoms_has_no_symptom_section(
+    qtbot: QtBot, filled: SessionStore
+) -> None:
+    window = make_window(qtbot, filled)
+    dialog = window.open_session(window.model.summary(1).id)
+    assert dialog is not None
+    assert dialog.symptoms_label.isHidden()
