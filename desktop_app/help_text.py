@@ -8,10 +8,11 @@ and the ACSM flexibility guideline (see the comments beside them).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from pathlib import Path
 
 from desktop_app.model import Symptom
+from desktop_app.session_view import ControlKeys
 
 SAFETY_NOTICE_VERSION = 1
 """Raise it when the notice changes enough that everyone should see it again."""
@@ -112,8 +113,10 @@ def _or_list(items: Iterable[str]) -> str:
 SYMPTOM_KEYS_ROW = "symptoms"
 """Stands in :data:`KEY_ROWS` for the symptom keys, which come from the routine files."""
 
+DEFAULT_KEYS = ControlKeys()
+
 KEY_ROWS: tuple[tuple[str, str], ...] = (
-    ("Enter", "start the selected routine"),
+    ("Enter", "start the selected routine; on the stopped screen, take the suggested choice"),
     (
         "Tab, ↑ ↓",
         "in the routine picker: choose a routine, then Tab to its stretches and ↑ ↓ to read"
@@ -128,6 +131,19 @@ KEY_ROWS: tuple[tuple[str, str], ...] = (
     ),
     ("Esc", "stop (asks first)"),
     (SYMPTOM_KEYS_ROW, ""),
+    (DEFAULT_KEYS.dismiss, "close the advice shown after a symptom (Got it)"),
+    (
+        DEFAULT_KEYS.watch,
+        "what to watch for: the red flags and advice of every symptom reported so far",
+    ),
+    (
+        DEFAULT_KEYS.stop_stretch,
+        "stop this stretch (offered when a symptom is reported again in the same stretch)",
+    ),
+    (
+        DEFAULT_KEYS.other_area,
+        "after a stopped stretch: skip the other stretches for the same area and go on",
+    ),
     ("Ctrl+H", "history"),
     ("Ctrl+M", "sound cues on / off"),
     (SAFETY_KEY, "the safety notice (Help > Safety)"),
@@ -144,7 +160,14 @@ README_SYMPTOM_ROW = (
 
 
 def key_rows(symptoms: Iterable[Symptom]) -> list[tuple[str, str]]:
-    """The keys table for the loaded symptoms: one row per symptom key."""
+    """The keys table for the loaded symptoms: one row per symptom key.
+
+    The session's own letters (G, W, S, N) give way to any symptom key that uses them, as the
+    window's do.
+    """
+    symptoms = tuple(symptoms)
+    keys = ControlKeys.avoiding(s.key for s in symptoms)
+    letters = dict(zip(astuple(DEFAULT_KEYS), astuple(keys), strict=True))
     rows: list[tuple[str, str]] = []
     for key, what in KEY_ROWS:
         if key == SYMPTOM_KEYS_ROW:
@@ -152,7 +175,7 @@ def key_rows(symptoms: Iterable[Symptom]) -> list[tuple[str, str]]:
                 effect = "the stretch stops" if symptom.action == "stop" else "shows what helps"
                 rows.append((symptom.key.upper(), f"report {symptom.label.lower()} ({effect})"))
         else:
-            rows.append((key, what))
+            rows.append((letters.get(key, key), what))
     return rows
 
 

@@ -82,7 +82,9 @@ def test_dialog_key_rows_spell_out_each_symptom_key() -> None:
     rows = dict(help_text.key_rows(bundled_symptoms()))
     assert rows["P"] == "report pain (the stretch stops)"
     assert rows["T"].startswith("report tingling")
-    assert rows["Enter"] == "start the selected routine"
+    assert rows["Enter"].startswith("start the selected routine")
+    assert rows["G"].startswith("close the advice")
+    assert rows["W"].startswith("what to watch for")
     assert help_text.SYMPTOM_KEYS_ROW not in rows
 
 
@@ -101,3 +103,12 @@ def test_help_text_imports_no_qt() -> None:
         "assert 'PySide6' not in sys.modules, 'Qt was imported'"
     )
     subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)
+
+
+def test_session_keys_in_the_dialog_give_way_to_symptom_keys() -> None:
+    from desktop_app.model import Symptom
+
+    symptoms = [Symptom("g", "Groin pain", "G", "stop", ()), Symptom("s", "Sore", "S", "stop", ())]
+    keys = [key for key, _ in help_text.key_rows(symptoms)]
+    assert keys.count("G") == keys.count("S") == 1  # the symptoms' own
+    assert {"O", "W", "X", "N"} <= set(keys)

@@ -102,6 +102,7 @@ class SessionPage(QWidget):
         outer.addLayout(header)
 
         middle = QHBoxLayout()
+        self._middle = middle
         outer.addLayout(middle, 1)
         self.timer_column = QWidget(self)
         left = QVBoxLayout(self.timer_column)
@@ -304,6 +305,9 @@ class SessionPage(QWidget):
         self._draw_panel(screen)
         self._draw_choices(screen.choices)
         self.side_scroll.setVisible(screen.show_instructions)
+        # Advice during a hold gets the wider share: read from the floor, beside a smaller ring.
+        self._middle.setStretchFactor(self.info_column, 1 if screen.advice is None else 3)
+        self._middle.setStretchFactor(self.timer_column, 1 if screen.advice is None else 2)
         self._advice_sizes = SIZE_ADVICE_HALTED if halted else SIZE_ADVICE
         self._fit_advice()
 
