@@ -12,7 +12,6 @@ from dataclasses import astuple, dataclass
 from pathlib import Path
 
 from desktop_app.model import Symptom
-from desktop_app.session_view import ControlKeys
 
 SAFETY_NOTICE_VERSION = 1
 """Raise it when the notice changes enough that everyone should see it again."""
@@ -113,7 +112,9 @@ def _or_list(items: Iterable[str]) -> str:
 SYMPTOM_KEYS_ROW = "symptoms"
 """Stands in :data:`KEY_ROWS` for the symptom keys, which come from the routine files."""
 
-DEFAULT_KEYS = ControlKeys()
+# The session's own letters, as session_view.ControlKeys has them by default (a test keeps the
+# two the same; not imported here, so reading the settings at start-up stays light).
+DISMISS_KEY, WATCH_KEY, STOP_STRETCH_KEY, OTHER_AREA_KEY = "G", "W", "S", "N"
 
 KEY_ROWS: tuple[tuple[str, str], ...] = (
     ("Enter", "start the selected routine; on the stopped screen, take the suggested choice"),
@@ -131,17 +132,17 @@ KEY_ROWS: tuple[tuple[str, str], ...] = (
     ),
     ("Esc", "stop (asks first)"),
     (SYMPTOM_KEYS_ROW, ""),
-    (DEFAULT_KEYS.dismiss, "close the advice shown after a symptom (Got it)"),
+    (DISMISS_KEY, "close the advice shown after a symptom (Got it)"),
     (
-        DEFAULT_KEYS.watch,
+        WATCH_KEY,
         "what to watch for: the red flags and advice of every symptom reported so far",
     ),
     (
-        DEFAULT_KEYS.stop_stretch,
+        STOP_STRETCH_KEY,
         "stop this stretch (offered when a symptom is reported again in the same stretch)",
     ),
     (
-        DEFAULT_KEYS.other_area,
+        OTHER_AREA_KEY,
         "after a stopped stretch: skip the other stretches for the same area and go on",
     ),
     ("Ctrl+H", "history"),
@@ -165,9 +166,12 @@ def key_rows(symptoms: Iterable[Symptom]) -> list[tuple[str, str]]:
     The session's own letters (G, W, S, N) give way to any symptom key that uses them, as the
     window's do.
     """
+    from desktop_app.session_view import ControlKeys
+
     symptoms = tuple(symptoms)
     keys = ControlKeys.avoiding(s.key for s in symptoms)
-    letters = dict(zip(astuple(DEFAULT_KEYS), astuple(keys), strict=True))
+    defaults = (DISMISS_KEY, WATCH_KEY, STOP_STRETCH_KEY, OTHER_AREA_KEY)
+    letters = dict(zip(defaults, astuple(keys), strict=True))
     rows: list[tuple[str, str]] = []
     for key, what in KEY_ROWS:
         if key == SYMPTOM_KEYS_ROW:

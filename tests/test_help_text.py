@@ -112,3 +112,17 @@ def test_session_keys_in_the_dialog_give_way_to_symptom_keys() -> None:
     keys = [key for key, _ in help_text.key_rows(symptoms)]
     assert keys.count("G") == keys.count("S") == 1  # the symptoms' own
     assert {"O", "W", "X", "N"} <= set(keys)
+
+
+def test_the_session_letters_are_session_views_defaults() -> None:
+    from dataclasses import astuple
+
+    from desktop_app.session_view import ControlKeys
+
+    letters = (
+        help_text.DISMISS_KEY,
+        help_text.WATCH_KEY,
+        help_text.STOP_STRETCH_KEY,
+        help_text.OTHER_AREA_KEY,
+    )
+    assert letters == astuple(ControlKeys())

@@ -7,13 +7,16 @@ import math
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from desktop_app.engine import Listener, SessionEngine, Snapshot
 from desktop_app.events import Event, HoldEnded, SessionEnded, SymptomReported
 from desktop_app.model import Routine, Symptom
-from desktop_app.session_summary import SessionSummary
+
+if TYPE_CHECKING:
+    from desktop_app.session_summary import SessionSummary
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +89,8 @@ class SessionController(QObject):
             self.engine.stop()
         engine = SessionEngine(routine, clock=self.engine_time)
         self.engine = engine
+        from desktop_app.session_summary import SessionSummary
+
         self.summary = SessionSummary(routine)
         self._ended = None
         engine.subscribe(self._on_event)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
 
-from desktop_app.session_text import Advice
+if TYPE_CHECKING:
+    from desktop_app.session_text import Advice
 
 WARNING_ACCENT = "#c0392b"
 """Warnings: red flags, cautions, the stopped state. Reads on light and dark backgrounds."""

@@ -24,13 +24,9 @@ from PySide6.QtWidgets import (
 from desktop_app.engine import Listener, Snapshot
 from desktop_app.events import Event, SessionEnded
 from desktop_app.model import Library, Routine, Symptom
-from desktop_app.session_summary import describe_summary
-from desktop_app.session_text import note_advice
-from desktop_app.session_view import Choice, ControlKeys, Screen, SessionView
 from desktop_app.ui.controller import SessionController
 from desktop_app.ui.deferred import after_first_paint
 from desktop_app.ui.picker import PickerPage
-from desktop_app.ui.session_page import SessionPage
 from desktop_app.ui.widgets import (
     advice_html,
     bullet_html,
@@ -44,7 +40,9 @@ if TYPE_CHECKING:
 
     from PySide6.QtWidgets import QDialog
 
+    from desktop_app.session_view import Choice, ControlKeys, Screen, SessionView
     from desktop_app.ui.help import SafetyBanner
+    from desktop_app.ui.session_page import SessionPage
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +114,9 @@ class SummaryPage(QWidget):
     def show_summary(self, controller: SessionController) -> None:
         if controller.summary is None:
             return
+        from desktop_app.session_summary import describe_summary
+        from desktop_app.session_text import note_advice
+
         view = describe_summary(controller.summary)
         self.title_label.setText(view.title)
         self.routine_label.setText(view.routine_name)
@@ -209,9 +210,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.symptoms: tuple[Symptom, ...] = tuple(library.symptoms.values())
-        self.keys = ControlKeys.avoiding(symptom.key for symptom in self.symptoms)
-        # What the session page says; fed every engine event, drawn for every snapshot.
-        self.session_view = SessionView(self.keys)
+        self._keys: ControlKeys | None = None
+        self._session_view: SessionView | None = None
         self.picker = PickerPage(self.stack, library, load_errors or {})
         self.stack.addWidget(self.picker)
         # The session and summary pages are built when first needed: a faster first paint.
@@ -290,9 +290,6 @@ class MainWindow(QMainWindow):
             self._shortcut(Qt.Key.Key_Return, self._presser("Enter")),
             self._shortcut(Qt.Key.Key_Enter, self._presser("Enter")),
         ]
-        keys = self.keys
-        for letter in (keys.dismiss, keys.watch, keys.stop_stretch, keys.other_area):
-            self._session_shortcuts.append(self._shortcut(letter, self._presser(letter)))
         for symptom in self.symptoms:
             self._session_shortcuts.append(
                 self._shortcut(symptom.key.upper(), self._reporter(symptom))
@@ -320,11 +317,37 @@ class MainWindow(QMainWindow):
         return report
 
     @property
+    def keys(self) -> ControlKeys:
+        """The session's own letters (G, W, S, N unless a symptom key takes one)."""
+        if self._keys is None:
+            from desktop_app.session_view import ControlKeys
+
+            self._keys = ControlKeys.avoiding(symptom.key for symptom in self.symptoms)
+        return self._keys
+
+    @property
+    def session_view(self) -> SessionView:
+        """What the session page says; fed every engine event, drawn for every snapshot."""
+        if self._session_view is None:
+            from desktop_app.session_view import SessionView
+
+            self._session_view = SessionView(self.keys)
+        return self._session_view
+
+    @property
     def session_page(self) -> SessionPage:
+        # Built, with its keys, when first needed: the picker paints sooner.
         if self._session_page is None:
+            from desktop_app.ui.session_page import SessionPage
+
             self._session_page = SessionPage(self.stack, self.symptoms)
             self.stack.addWidget(self._session_page)
             self._connect_session_buttons(self._session_page)
+            keys = self.keys
+            for letter in (keys.dismiss, keys.watch, keys.stop_stretch, keys.other_area):
+                shortcut = self._shortcut(letter, self._presser(letter))
+                shortcut.setEnabled(False)
+                self._session_shortcuts.append(shortcut)
         return self._session_page
 
     @property
