@@ -1,4 +1,8 @@
-"""Texts only the widgets use (no Qt); the session screen's words are in session_view."""
+"""Texts only the widgets use (no Qt).
+
+The session screen's words (side_text, phase_text, clock_text...) are in
+:mod:`desktop_app.session_text`; what the session screen shows is :mod:`desktop_app.session_view`.
+"""
 
 from __future__ import annotations
 
