@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -366,24 +367,33 @@ def test_lock_held_by_another_process(data_dir: Path) -> None:
     store.close()
 
 
-def test_database_locked_by_a_writer_is_reported(data_dir: Path) -> None:
+def test_another_program_writing_at_start_is_not_another_window(data_dir: Path) -> None:
     first, _ = open_store(data_dir)
     assert first is not None
-    log_session(first, at(date(2024, 5, 1)), status=None)
+    left_running = log_session(first, at(date(2024, 5, 1)), status=None)
     first.close()
     other = sqlite3.connect(data_dir / "sessions.db", isolation_level=None)
     other.execute("BEGIN EXCLUSIVE")
     try:
         store, messages = open_store(data_dir, timeout=0)
-        assert len(messages) == 1
-        assert "in use by another" in messages[0]
-        if store is not None:
-            with pytest.raises(StorageError):
-                log_session(store, at(date(2024, 5, 2)))
-            store.close()
+        assert messages == []  # not "in use by another Stretch Timer window"
+        assert store is not None
+        assert not store.read_only
+        assert store.interrupt_pending  # marking waits for the other program
+        with pytest.raises(StorageError) as caught:
+            log_session(store, at(date(2024, 5, 2)))
+        assert caught.value.kind == "busy"
+        assert "another program" in caught.value.message
+        assert "another Stretch Timer window" not in caught.value.message
     finally:
         other.execute("ROLLBACK")
         other.close()
+    log_session(store, at(date(2024, 5, 2)))
+    summary = store.session(left_running)
+    assert summary is not None
+    assert summary.status == "interrupted"
+    assert store.session_count() == 2
+    store.close()
 
 
 def _force_read_only(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -508,22 +518,66 @@ def test_readonly_open_creates_and_changes_nothing(data_dir: Path) -> None:
     assert list(data_dir.iterdir()) == []
     first, _ = open_store(data_dir)
     assert first is not None
-    running = log_session(first, at(date(2024, 5, 1)), status=None)
+    done = log_session(first, at(date(2024, 5, 1)))
     first.close()
+    (data_dir / "sessions.lock").unlink()  # as if no window had ever opened the log here
     files = sorted(p.name for p in data_dir.iterdir())
     before = (data_dir / "sessions.db").read_bytes()
     store, messages = open_store_readonly(data_dir)
     assert messages == []
     assert store is not None
-    summary = store.session(running)
-    assert summary is not None
-    assert summary.status == "running"  # not marked: that is the app's job
     assert len(history_json(store, None)) == 1
     with pytest.raises(StorageError):
-        store.set_note_and_feeling(running, "x", 3)
+        store.set_note_and_feeling(done, "x", 3)
     store.close()
     assert sorted(p.name for p in data_dir.iterdir()) == files
     assert (data_dir / "sessions.db").read_bytes() == before
+
+
+def test_readonly_open_reports_a_killed_session_as_interrupted_and_marks_it(
+    data_dir: Path,
+) -> None:
+    first, _ = open_store(data_dir)
+    assert first is not None
+    killed = log_session(first, at(date(2024, 5, 1)), status=None)
+    # While the window runs, its session is running, for history too.
+    store, _ = open_store_readonly(data_dir)
+    assert store is not None
+    summary = store.session(killed)
+    assert summary is not None
+    assert summary.status == "running"
+    store.close()
+    first.close()  # as if the process died: the row still says running
+    # No process holds the lock now: history says interrupted and marks it in the file.
+    store, messages = open_store_readonly(data_dir)
+    assert messages == []
+    assert store is not None
+    summary = store.session(killed)
+    assert summary is not None
+    assert summary.status == "interrupted"
+    store.close()
+    assert sorted(p.name for p in data_dir.iterdir()) == ["sessions.db", "sessions.lock"]
+    with contextlib.closing(sqlite3.connect(data_dir / "sessions.db")) as conn:
+        assert conn.execute("SELECT status FROM sessions").fetchall() == [("interrupted",)]
+
+
+def test_readonly_open_without_a_lock_file_reports_interrupted_without_writing(
+    data_dir: Path,
+) -> None:
+    first, _ = open_store(data_dir)
+    assert first is not None
+    killed = log_session(first, at(date(2024, 5, 1)), status=None)
+    first.close()
+    (data_dir / "sessions.lock").unlink()
+    before = (data_dir / "sessions.db").read_bytes()
+    store, _ = open_store_readonly(data_dir)
+    assert store is not None
+    summary = store.session(killed)
+    assert summary is not None
+    assert summary.status == "interrupted"
+    store.close()
+    assert (data_dir / "sessions.db").read_bytes() == before
+    assert not (data_dir / "sessions.lock").exists()
 
 
 # -- figures ------------------------------------------------------------------------------------
