@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop_app import __version__
 from desktop_app.lifecycle import SignalCatcher, enable_faulthandler
@@ -29,6 +30,9 @@ from desktop_app.routines import (
     load_routines,
 )
 from desktop_app.safe_read import path_exists
+
+if TYPE_CHECKING:
+    from desktop_app.storage import SessionStore
 
 log = logging.getLogger(__name__)
 
@@ -204,23 +208,41 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return status
 
 
-def cmd_history(args: argparse.Namespace) -> int:
-    import csv
+def _history_output(store: SessionStore, args: argparse.Namespace) -> str:
+    import io
     import json
 
     from desktop_app import storage
 
+    if args.json:
+        data = storage.history_json(store, args.since)
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if args.csv:
+        buffer = io.StringIO()
+        storage.write_history_csv(store, args.since, buffer)
+        return buffer.getvalue()
+    return storage.history_text(store, args.since)
+
+
+MAX_UNREADABLE_SHOWN = 20
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    import csv
+
+    from desktop_app import storage
+
+    def say(message: str) -> None:
+        print(f"stretch-timer history: {message}", file=sys.stderr)
+
     data = data_dir(args.data_dir)
     problem = data_dir_problem(data, create=False)
     if problem is not None:
-        print(
-            f"stretch-timer history: cannot use {data} as the data directory ({problem})",
-            file=sys.stderr,
-        )
+        say(f"cannot use {data} as the data directory ({problem})")
         return EXIT_USAGE
     store, messages = storage.open_store_readonly(data)
     for message in messages:
-        print(f"stretch-timer history: {message}", file=sys.stderr)
+        say(message)
     if store is None:
         if messages:
             return EXIT_INVALID
@@ -233,15 +255,28 @@ def cmd_history(args: argparse.Namespace) -> int:
             print("No sessions logged yet.")
         return EXIT_OK
     try:
-        if args.json:
-            print(json.dumps(storage.history_json(store, args.since), indent=2, ensure_ascii=False))
-        elif args.csv:
-            storage.write_history_csv(store, args.since, sys.stdout)
-        else:
-            print(storage.history_text(store, args.since), end="")
+        try:
+            output = _history_output(store, args)
+        except storage.StorageError as exc:
+            if exc.kind != "corrupt":
+                say(exc.message)
+                return EXIT_INVALID
+            # Damage the opening did not see: read what can be read, into memory.
+            store.close()
+            store, messages = storage.open_salvaged(store.path)
+            for message in messages:
+                say(message)
+            output = _history_output(store, args)
+        unreadable = store.unreadable()
+        for line in unreadable[:MAX_UNREADABLE_SHOWN]:
+            say(line)
+        if len(unreadable) > MAX_UNREADABLE_SHOWN:
+            say(f"... and {len(unreadable) - MAX_UNREADABLE_SHOWN} more left out.")
+        nothing_read = store.read_only_kind == "corrupt" and store.session_count() == 0
     finally:
         store.close()
-    return EXIT_OK
+    sys.stdout.write(output)
+    return EXIT_INVALID if nothing_read else EXIT_OK
 
 
 def cmd_gui(args: argparse.Namespace) -> int:

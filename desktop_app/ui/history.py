@@ -85,6 +85,18 @@ def days(count: int) -> str:
     return f"{count} day" if count == 1 else f"{count} days"
 
 
+def unreadable_text(problems: list[str]) -> str:
+    """What was left out of the history because it could not be read, in a sentence or two."""
+    if not problems:
+        return ""
+    if len(problems) == 1:
+        return problems[0]
+    return (
+        f"{len(problems)} entries of the session log could not be read and are left out. "
+        f"The first: {problems[0]}"
+    )
+
+
 class SessionListModel(QAbstractTableModel):
     """Sessions newest first, read a page at a time as the view scrolls (canFetchMore/fetchMore).
 
@@ -101,6 +113,7 @@ class SessionListModel(QAbstractTableModel):
         self._rows: list[SessionSummary] = []
         self._cursor: PageCursor | None = None
         self._exhausted = store is None
+        self._reported = ""
         if store is not None:
             self.fetchMore(QModelIndex())
 
@@ -118,7 +131,8 @@ class SessionListModel(QAbstractTableModel):
             self._exhausted = True
             self.load_failed.emit(exc.message)
             return
-        if len(page) < PAGE_SIZE:
+        self._report_unreadable()
+        if cursor is None:  # a page may be short because unreadable rows were left out
             self._exhausted = True
         if not page:
             return
@@ -127,6 +141,14 @@ class SessionListModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
         self._rows.extend(page)
         self.endInsertRows()
+
+    def _report_unreadable(self) -> None:
+        if self._store is None:
+            return
+        text = unreadable_text(self._store.unreadable())
+        if text and text != self._reported:
+            self._reported = text
+            self.load_failed.emit(text)
 
     def reload(self) -> None:
         self.beginResetModel()
@@ -523,6 +545,9 @@ class HistoryWindow(QWidget):
             return None
         if detail is None:
             return None
+        left_out = unreadable_text(self._store.unreadable())
+        if left_out:
+            self.show_message(left_out)
         dialog = SessionDialog(self._store, detail, self, self._symptoms)
         dialog.saved.connect(self.model.refresh_session)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 
 from desktop_app.events import Event
 from desktop_app.ui.deferred import after_first_paint
@@ -48,7 +49,13 @@ class SessionLogLink(QObject):
         from desktop_app.storage import open_store
 
         self.store, messages = open_store(self.data_dir)
-        self.recorder = SessionRecorder(self.store, on_error=self._on_error)
+        if self.store is not None:
+            # A damaged file found later (a write fails with SQLITE_CORRUPT) is set aside and
+            # recovered by the store; what it says about that lands here.
+            self.store.notify = self._on_error
+        self.recorder = SessionRecorder(
+            self.store, on_error=self._on_error, schedule=self._schedule
+        )
         if messages:
             self.window.show_notice(" ".join(messages))
 
@@ -59,6 +66,10 @@ class SessionLogLink(QObject):
 
     def _on_error(self, message: str) -> None:
         self.window.show_notice(message)
+
+    def _schedule(self, seconds: float, callback: Callable[[], None]) -> None:
+        """The recorder's retries while another program keeps the log busy."""
+        QTimer.singleShot(round(seconds * 1000), self, callback)
 
     def show_history(self) -> HistoryWindow:
         self.open()
@@ -82,7 +93,10 @@ class SessionLogLink(QObject):
             self.history.refresh()
 
     def close(self) -> None:
-        """Releases the database and its instance lock."""
+        """Saves what still waits (a busy log gets a last chance), then releases the database
+        and its instance lock."""
+        if self.recorder is not None:
+            self.recorder.close()
         if self.store is not None:
             self.store.close()
             self.store = None
