@@ -18,6 +18,7 @@ _WAL_HEADER = 32
 _FRAME_HEADER = 24
 TABLE_LEAF = 0x0D
 _TABLE_INTERIOR = 0x05
+BTREE_TYPES = (0x02, 0x05, 0x0A, 0x0D)
 _INT_SIZES = {1: 1, 2: 2, 3: 3, 4: 4, 5: 6, 6: 8}
 
 
@@ -131,11 +132,12 @@ class FileImage:
             trunk = int.from_bytes(page[0:4], "big")
         return free
 
-    def cells(self, number: int) -> Iterator[tuple[int, list[Any]]]:
-        """(rowid, values) of every readable cell of a table leaf page."""
+    def cells(self, number: int, any_type: bool = False) -> Iterator[tuple[int, list[Any]]]:
+        """(rowid, values) of every readable cell of a table leaf page; ``any_type`` also
+        reads a page whose type byte is not a b-tree page's (it may be the damaged byte)."""
         page = self.pages[number]
         head = self.header_offset(number)
-        if page[head] != TABLE_LEAF:
+        if page[head] != TABLE_LEAF and not any_type:
             return
         count = int.from_bytes(page[head + 3 : head + 5], "big")
         pointers = head + 8
@@ -313,3 +315,21 @@ def read_wal(wal: bytes, page_size: int, verify: bool = True) -> WalFrames:
 
 def committed_frames(wal: bytes, page_size: int) -> list[tuple[int, bytes]]:
     return read_wal(wal, page_size, verify=False).committed
+
+
+def header_problem(head: bytes) -> str | None:
+    """What is wrong with a database file's first 100 bytes for a UTF-8 SQLite 3 file, if
+    anything (SQLite itself would call some of these read-only or read text as UTF-16)."""
+    if not head:
+        return None
+    if len(head) < 100 or head[:16] != HEADER_MAGIC:
+        return "it does not start as an SQLite database does"
+    size = int.from_bytes(head[16:18], "big")
+    size = 65536 if size == 1 else size
+    if not 512 <= size <= 65536 or size & (size - 1):
+        return "its header gives an impossible page size"
+    if head[18] not in (1, 2) or head[19] not in (1, 2):
+        return "its header gives an unknown file format version"
+    if int.from_bytes(head[56:60], "big") not in (0, 1):
+        return "its header says its text is not UTF-8"
+    return None

@@ -31,7 +31,7 @@ from typing import IO, Any, Literal, TextIO, cast
 
 from desktop_app import storage_recovery
 from desktop_app.model import DEMO_ROUTINE_ID
-from desktop_app.sqlite_pages import decode_text
+from desktop_app.sqlite_pages import decode_text, header_problem
 from desktop_app.storage_recovery import DamagedError
 
 logger = logging.getLogger(__name__)
@@ -614,7 +614,7 @@ class SessionStore:
             try:
                 return self._conn.execute(sql, params).fetchall()
             except sqlite3.Error as exc:
-                logger.warning("session log read failed: %s", exc)
+                logger.info("session log read failed: %s", exc)
                 if attempt == 0 and _classify(exc) == "corrupt" and self.recover():
                     continue
                 raise _wrap(exc, self.path) from exc
@@ -1144,9 +1144,16 @@ def _check_schema(conn: sqlite3.Connection, version: int) -> None:
     """The tables and indexes ``version`` has are all there (a dropped table is damage)."""
     present = _schema_objects(conn)
     with contextlib.closing(_empty_log(version)) as expected:
-        missing = sorted(_schema_objects(expected) - present)
+        missing = sorted(
+            (str(kind), str(name))
+            for kind, name in expected.execute(
+                "SELECT type, name FROM sqlite_master WHERE type IN ('table', 'index')"
+            )
+            if name not in present
+        )
     if missing:
-        raise DamagedError(f"it has no {missing[0]}")
+        kind, name = missing[-1]  # tables before indexes
+        raise DamagedError(f"its {name} {kind} is missing")
     if version == 0 and present & set(TABLES):
         raise DamagedError("it has tables but says its format is version 0")
 
@@ -1234,6 +1241,20 @@ def _open_read_only(
     return store, messages
 
 
+def _file_problem(path: Path) -> str | None:
+    """Damage SQLite would not report as such: a header it would refuse to write to or read
+    as UTF-16, committed transactions in the -wal it would drop."""
+    try:
+        with open(path, "rb") as handle:
+            problem = header_problem(handle.read(100))
+    except FileNotFoundError:
+        return None
+    if problem:
+        return problem
+    wal = path.with_name(path.name + "-wal")
+    return storage_recovery.wal_damage(wal, path) if wal.is_file() else None
+
+
 def open_store(
     data_dir: Path,
     *,
@@ -1297,9 +1318,8 @@ def _open_locked(
     for attempt in range(2):
         conn: sqlite3.Connection | None = None
         try:
-            wal = path.with_name(path.name + "-wal")
-            if attempt == 0 and path.is_file() and wal.is_file():
-                problem = storage_recovery.wal_damage(wal, path)
+            if attempt == 0:
+                problem = _file_problem(path)
                 if problem:
                     raise DamagedError(problem)
             conn = _connect(path, read_only=False, timeout=timeout)
@@ -1434,9 +1454,12 @@ def open_store_readonly(data_dir: Path) -> tuple[SessionStore | None, list[str]]
     if path in odd:
         return None, [f"{path} is {odd[path]}, not a session log file."]
     wal = path.with_name(path.name + "-wal")
-    wal_problem = storage_recovery.wal_damage(wal, path) if wal.is_file() else None
-    if wal_problem:
-        return open_salvaged(path, wal_problem)
+    try:
+        problem = _file_problem(path)
+    except OSError as exc:
+        return None, [_message(_os_kind(exc, data_dir), path, str(exc))]
+    if problem:
+        return open_salvaged(path, problem)
     if not odd:
         _mark_if_unused(path)
     # With no -wal file no one is writing, and a plain read-only open would create -wal/-shm.

@@ -29,7 +29,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from desktop_app.sqlite_pages import TABLE_LEAF, FileImage, decode_text, page_size, read_wal
+from desktop_app.sqlite_pages import (
+    BTREE_TYPES,
+    TABLE_LEAF,
+    FileImage,
+    decode_text,
+    header_problem,
+    page_size,
+    read_wal,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +67,8 @@ def wal_damage(wal_path: Path, db_path: Path) -> str | None:
     frames = read_wal(wal, page_size(head, wal))
     if frames.valid < len(frames.committed):
         lost = len(frames.committed) - frames.valid
-        return f"{lost} committed page(s) in its -wal fail their checksum"
+        logger.info("%d committed -wal frames fail their checksum", lost)
+        return f"its write-ahead file {wal_path.name} is damaged"
     return None
 
 
@@ -317,10 +326,11 @@ def _read_pages(
     found: dict[str, dict[int, Row]] = {shape.name: {} for shape in shapes}
     orphans: dict[str, dict[int, Row]] = {shape.name: {} for shape in shapes}
     for number in sorted(pages.pages):
-        if number in free or pages.page_type(number) != TABLE_LEAF:
+        kind = pages.page_type(number)
+        if number in free or (kind != TABLE_LEAF and kind in BTREE_TYPES):
             continue
         owner = owned.get(number)
-        for rowid, values in pages.cells(number):
+        for rowid, values in pages.cells(number, any_type=True):
             if owner is not None and owner.fits(values):
                 found[owner.name].setdefault(rowid, tuple(values[1:]))
                 continue
@@ -356,6 +366,12 @@ def salvage_rows(path: Path, shapes: Sequence[TableShape]) -> Salvage:
         frames = read_wal(wal, page_size(db, wal))
         if frames.valid < len(frames.committed):
             salvage.damage.append("the -wal has committed frames that fail their checksum")
+    problem = header_problem(db[:100])
+    if problem:
+        # SQLite would read the text as UTF-16, or not at all: the pages are read as UTF-8.
+        salvage.damage.append(problem)
+        _read_pages(db, wal, shapes, salvage)
+        return salvage
     with tempfile.TemporaryDirectory(
         prefix="stretch-timer-salvage-", ignore_cleanup_errors=True
     ) as temp:
@@ -371,7 +387,7 @@ def salvage_rows(path: Path, shapes: Sequence[TableShape]) -> Salvage:
     if salvage.damage:
         _read_pages(db, wal, shapes, salvage)
     if salvage.damage:
-        logger.warning("session log salvage: %s", "; ".join(salvage.damage[:10]))
+        logger.info("session log salvage: %s", "; ".join(salvage.damage[:10]))
     return salvage
 
 
