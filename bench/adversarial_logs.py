@@ -373,13 +373,15 @@ def _instance_running(data: Path) -> Callable[[], None]:
         stdout=subprocess.PIPE,
         text=True,
     )
-    assert holder.stdout is not None
+    if holder.stdout is None:
+        raise RuntimeError("no pipe to the lock holder")
     holder.stdout.readline()
 
     def stop() -> None:
-        assert holder.stdin is not None
-        holder.stdin.close()
+        if holder.stdin is not None:
+            holder.stdin.close()
         holder.wait(timeout=10)
+        holder.stdout.close()
 
     return stop
 

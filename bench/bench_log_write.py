@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from desktop_app.storage import open_store  # noqa: E402
+from desktop_app.storage import open_store
 
 
 def measure(folder: Path, synchronous: str, holds: int) -> list[float]:

@@ -299,9 +299,9 @@ class SessionRecorder:
         if self._waiting != exc.kind:
             self._waiting = exc.kind
             self._notify(exc.message)
-        delay = RETRY_DELAYS[min(self._attempts, len(RETRY_DELAYS) - 1)]
-        self._attempts += 1
         if self._schedule is not None and not self._retry_scheduled:
+            delay = RETRY_DELAYS[min(self._attempts, len(RETRY_DELAYS) - 1)]
+            self._attempts += 1
             self._retry_scheduled = True
             self._schedule(delay, self._retry)
 

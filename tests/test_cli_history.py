@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -144,3 +145,89 @@ def test_history_rejects_a_bad_date(data_dir: Path, capsys: pytest.CaptureFixtur
         main(["history", "--since", "yesterday"])
     assert info.value.code == 2
     assert "is not a date like 2026-01-31" in capsys.readouterr().err
+
+
+def spoil(data_dir: Path, *statements: str) -> None:
+    """Write values the app never writes (as a damaged disk or another program might)."""
+    conn = sqlite3.connect(data_dir / "sessions.db", isolation_level=None)
+    conn.execute("PRAGMA ignore_check_constraints = ON")
+    for statement in statements:
+        conn.execute(statement)
+    conn.close()
+
+
+BAD_VALUES = (
+    "UPDATE sessions SET started_at = 'last tuesday' WHERE id = 1",
+    "UPDATE sessions SET held_seconds = 'plenty', note = CAST(x'4f6bff' AS TEXT) WHERE id = 2",
+)
+
+
+def test_history_leaves_out_what_it_cannot_read_and_says_so(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fill(data_dir)
+    spoil(data_dir, *BAD_VALUES[:1], "UPDATE holds SET side = 'up' WHERE id = 2")
+    assert main(["history", "--json"]) == 0
+    out, err = capsys.readouterr()
+    data = json.loads(out)
+    assert [s["id"] for s in data] == [2]
+    assert "Session 1 is left out: its start time ('last tuesday') is not a date and time." in err
+    assert "Traceback" not in err
+    assert main(["history", "--csv"]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert [r[0] for r in rows[1:]] == ["2"]
+    assert main(["history"]) == 0
+    out, err = capsys.readouterr()
+    assert "Desk break" in out
+    assert "Hamstring basics" not in out
+    assert "Session 1 is left out" in err
+
+
+def test_history_text_in_a_number_column_and_bad_utf8(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fill(data_dir)
+    spoil(data_dir, "UPDATE sessions SET note = CAST(x'4f6bff' AS TEXT) WHERE id = 2")
+    assert main(["history", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data[0]["note"] == "Ok\ufffd"  # shown as what it is, the rest kept
+    spoil(data_dir, "UPDATE sessions SET held_seconds = 'plenty' WHERE id = 2")
+    assert main(["history", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert [s["id"] for s in json.loads(out)] == [1]
+    assert "its time held ('plenty') is not a number of seconds" in err
+
+
+def test_history_of_a_damaged_log_shows_what_can_be_read(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fill(data_dir)
+    path = data_dir / "sessions.db"
+    data = bytearray(path.read_bytes())
+    data[0] ^= 0xFF  # SQLite says "not a database"
+    path.write_bytes(bytes(data))
+    assert main(["history", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert [s["id"] for s in json.loads(out)] == [2, 1]
+    assert "is damaged" in err
+    assert "showing the 2 sessions that could be read from it" in err
+    assert path.read_bytes() == bytes(data)  # left as it was
+
+
+def test_history_shows_a_killed_session_as_interrupted(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fill(data_dir)
+    spoil(data_dir, "UPDATE sessions SET status = 'running', ended_at = NULL WHERE id = 2")
+    assert main(["history", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["status"] == "interrupted"
+
+
+def test_history_of_a_log_that_cannot_be_read_at_all(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (data_dir / "sessions.db").write_text("not a log\n" * 100)
+    assert main(["history", "--json"]) == 1
+    out, err = capsys.readouterr()
+    assert json.loads(out) == []
+    assert "nothing in it could be read" in err

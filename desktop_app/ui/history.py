@@ -477,6 +477,8 @@ class HistoryWindow(QWidget):
     def _attach_model(self) -> None:
         self.model = SessionListModel(self._store, self)
         self.model.load_failed.connect(self.show_message)
+        if self._store is not None and self._store.unreadable():  # from the first page
+            self.show_message(unreadable_text(self._store.unreadable()))
         self.table.setModel(self.model)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)

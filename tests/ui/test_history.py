@@ -375,3 +375,41 @@ def test_session_detail_without_symptoms_has_no_symptom_section(
     dialog = window.open_session(window.model.summary(1).id)
     assert dialog is not None
     assert dialog.symptoms_label.isHidden()
+
+
+def spoil(store: SessionStore, *statements: str) -> None:
+    store._conn.execute("PRAGMA ignore_check_constraints = ON")
+    with store._conn:
+        for statement in statements:
+            store._conn.execute(statement)
+
+
+def test_unreadable_rows_are_left_out_and_said(qtbot: QtBot, filled: SessionStore) -> None:
+    spoil(
+        filled,
+        "UPDATE sessions SET started_at = 'soon' WHERE id = 2",
+        "UPDATE sessions SET feeling = 9 WHERE id = 3",
+        "UPDATE holds SET held_seconds = 'long' WHERE id = 1",
+    )
+    window = make_window(qtbot, filled)
+    assert window.model.rowCount() == 5
+    assert window.message_label.isVisible()
+    assert window.message_label.text().startswith("2 entries of the session log could not be read")
+    assert "Session 2 is left out" in window.message_label.text()
+    window.open_session(1)
+    assert window.session_dialog is not None
+    assert window.session_dialog.holds_table.rowCount() == 1  # the other hold is left out
+    assert "3 entries" in window.message_label.text()
+    window.session_dialog.close()
+
+
+def test_a_page_shortened_by_unreadable_rows_does_not_end_the_list(
+    qtbot: QtBot, store: SessionStore
+) -> None:
+    for i in range(PAGE_SIZE + 30):
+        log(store, TODAY - timedelta(days=i))
+    spoil(store, "UPDATE sessions SET started_offset = 'CET' WHERE id > 100 AND id < 120")
+    window = make_window(qtbot, store)
+    while window.model.canFetchMore():
+        window.model.fetchMore()
+    assert window.model.rowCount() == PAGE_SIZE + 30 - 19
