@@ -767,7 +767,16 @@ def run_log_cases(
 
 
 def run_all(only: str | None = None, keep: Path | None = None, jobs: int = 2) -> list[Result]:
-    logging.getLogger("desktop_app").setLevel(logging.ERROR)
+    quiet = logging.getLogger("desktop_app")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # building the cases reports their damage at INFO/WARNING
+    try:
+        return _run_all(only, keep, jobs)
+    finally:
+        quiet.setLevel(level)
+
+
+def _run_all(only: str | None, keep: Path | None, jobs: int) -> list[Result]:
     chosen = [c for c in CASES if only is None or only in c.name]
     base = Path(tempfile.mkdtemp(prefix="adversarial-logs-")) if keep is None else keep
     base.mkdir(parents=True, exist_ok=True)

@@ -791,3 +791,18 @@ def test_symptom_summary_and_duration() -> None:
     assert storage.symptom_summary(["tingling", "pain", "tingling"]) == "tingling ×2, pain"
     assert storage.format_duration(59.6) == "1:00"
     assert storage.format_duration(3725) == "1:02:05"
+
+
+def test_figures_pass_over_values_that_cannot_be_read(store: SessionStore) -> None:
+    log_session(store, at(date(2024, 5, 1)))
+    bad = log_session(store, at(date(2024, 5, 2)))
+    store._conn.execute("PRAGMA ignore_check_constraints = ON")
+    with store._conn:
+        store._conn.execute(
+            "UPDATE sessions SET local_date = 'soon', held_seconds = 'long' WHERE id = ?", (bad,)
+        )
+    stats = store.stats(date(2024, 5, 2))
+    assert stats.current_streak_days == 1  # 'soon' is no day
+    assert stats.total_seconds == 60.0  # 'long' counts for nothing
+    per_day = store.minutes_per_day(2, date(2024, 5, 2))
+    assert [d.minutes for d in per_day] == [1.0, 0.0]

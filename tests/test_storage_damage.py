@@ -358,7 +358,7 @@ def test_a_big_log_is_checked_within_the_budget(
     data_dir: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     fill(data_dir)
-    caplog.set_level(logging.INFO)
+    caplog.set_level(logging.INFO, logger="desktop_app")
     store, messages = reopen(data_dir, check_budget=0.0)  # the check stops at once
     assert messages == []
     assert store.session_count() == SESSIONS
