@@ -102,7 +102,8 @@ def run_app(full: bool) -> dict[str, float]:
             observed.append(("end", now))
             app.quit()
 
-    window = build_window(library, {}, None, listeners=[listener])
+    window = build_window(library, {}, None)
+    window.controller.events.subscribe(listener)
     window.resize(1000, 700)
     window.show()
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)

@@ -1,4 +1,8 @@
-"""The command line: opens the window, or lists, validates and reports without one."""
+"""The command line: lists, validates and reports, or checks the options and opens the window.
+
+The window's case is checked here (an unknown routine, a refused Qt binding: exit 2 before any
+window) and then run by :func:`desktop_app.ui.app.run_app`.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_app import __version__
-from desktop_app.lifecycle import SignalCatcher, enable_faulthandler
+from desktop_app.lifecycle import enable_faulthandler
 from desktop_app.logs import configure_logging
 from desktop_app.model import DEMO_ROUTINE_ID, duration_text
 from desktop_app.paths import (
@@ -307,39 +311,23 @@ def cmd_gui(args: argparse.Namespace) -> int:
             "nothing will be saved. Choose another with --data-dir DIR.",
             file=sys.stderr,
         )
+    # The process's own set-up; the window's is run_app's.
     enable_faulthandler(data if problem is None else None)
     log_file = configure_logging(data if problem is None else None, debug=args.debug)
-    from desktop_app.ui.app import run_gui
-    from desktop_app.ui.session_log import SessionLogLink, attach_session_log
-    from desktop_app.ui.sound import attach_sound_cues
-    from desktop_app.ui.window import MainWindow
+    from desktop_app.ui.app import AppOptions, run_app
 
-    links: list[SessionLogLink] = []
-    # From here on SIGTERM, SIGHUP and SIGINT end a session cleanly (desktop_app.ui.shutdown).
-    signals = SignalCatcher()
-    signals.install()
-
-    def on_window(window: MainWindow) -> None:
-        links.append(attach_session_log(window, data, defer=True))
-        attach_sound_cues(window)
-
-    try:
-        return run_gui(
-            result.library,
-            result.errors,
-            data,
+    return run_app(
+        AppOptions(
+            library=result.library,
+            load_errors=result.errors,
+            data_dir=data,
             routine_id=args.routine,
             start=args.start,
             exit_when_done=args.exit_when_done,
-            argv=[sys.argv[0]],
-            on_window=on_window,
-            signals=signals,
             log_file=log_file,
+            argv=[sys.argv[0]],
         )
-    finally:
-        for link in links:
-            link.close()
-        signals.uninstall()
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

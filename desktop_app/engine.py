@@ -1,8 +1,9 @@
 """The session engine: runs a routine's timeline as a state machine on an injected monotonic clock.
 
 Plain Python, no Qt: the window's controller calls :meth:`SessionEngine.tick` from a timer and
-draws :meth:`SessionEngine.snapshot`; the window, the sounds and the session log all listen to
-the events the engine emits (:mod:`desktop_app.events`).
+draws :meth:`SessionEngine.snapshot`, and passes on every event the engine emits
+(:mod:`desktop_app.events`) through its own hub, where the window, the sounds and the session log
+listen.
 
 Time
     Every running phase has a deadline on the injected clock; the remaining time is always
@@ -78,8 +79,10 @@ from types import MappingProxyType
 from desktop_app.events import (
     EndStatus,
     Event,
+    EventHub,
     HoldEnded,
     HoldOutcome,
+    Listener,
     Phase,
     PhaseStarted,
     SecondChanged,
@@ -97,8 +100,6 @@ log = logging.getLogger(__name__)
 
 BACK_REPEAT_WINDOW = 2.0
 """Seconds within which a second back during a hold goes to the previous hold."""
-
-Listener = Callable[[Event], None]
 
 _RUNNING_STATES = {
     Phase.PREPARING: State.PREPARING,
@@ -170,7 +171,7 @@ class SessionEngine:
         self.routine = routine
         self._clock = clock
         self._holds = routine.holds()
-        self._listeners: list[Listener] = []
+        self._events = EventHub()
         self._state = State.IDLE
         self._position = 0
         self._phase: Phase | None = None
@@ -188,20 +189,19 @@ class SessionEngine:
     # ------------------------------------------------------------------ listeners
 
     def subscribe(self, callback: Listener) -> None:
-        """Call ``callback`` with every event from now on, in the order they happen."""
-        self._listeners.append(callback)
+        """Call ``callback`` with every event from now on, in the order they happen.
+
+        In the app only the controller subscribes here; everything else listens to the
+        controller's hub, which outlives each session's engine.
+        """
+        self._events.subscribe(callback)
 
     def unsubscribe(self, callback: Listener) -> None:
-        if callback in self._listeners:
-            self._listeners.remove(callback)
+        self._events.unsubscribe(callback)
 
     def _emit(self, event: Event) -> None:
-        for listener in list(self._listeners):
-            try:
-                listener(event)
-            except Exception:
-                # One faulty listener (a sound, the log) must not break the session.
-                log.exception("listener %r failed on %r", listener, event)
+        # One faulty listener (a sound, the log) must not break the session: the hub logs it.
+        self._events.publish(event)
 
     # ------------------------------------------------------------------ queries
 

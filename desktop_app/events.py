@@ -1,12 +1,16 @@
-"""What the session engine tells its listeners (window, sounds, session log)."""
+"""What the session engine says happened, and the hub that hands it to every listener."""
 
 from __future__ import annotations
 
 import enum
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from desktop_app.model import PlannedHold, Routine, Symptom
+
+log = logging.getLogger(__name__)
 
 HoldOutcome = Literal["completed", "skipped", "stopped"]
 EndStatus = Literal["completed", "stopped"]
@@ -106,3 +110,35 @@ Event = (
     | SessionResumed
     | SessionEnded
 )
+
+Listener = Callable[[Event], None]
+
+
+class EventHub:
+    """Hands every event to every subscriber, synchronously, in the order they subscribed.
+
+    The one way to listen to sessions: each engine publishes through one, and the window's
+    controller keeps one that lasts from session to session (``controller.events``), where the
+    window, the session log, the sound cues and tests subscribe alike. When :meth:`publish`
+    returns, every subscriber has had the event; a subscriber that raises is logged with its
+    traceback and the others still get the event (a sound or the log must never break the
+    session, nor one another).
+    """
+
+    def __init__(self) -> None:
+        self._listeners: list[Listener] = []
+
+    def subscribe(self, listener: Listener) -> None:
+        """Call ``listener`` with every event from now on."""
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def publish(self, event: Event) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(event)
+            except Exception:
+                log.exception("listener %r failed on %r", listener, event)

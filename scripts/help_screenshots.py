@@ -24,17 +24,34 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-import desktop_app.ui.app as gui
 from desktop_app import cli
 from desktop_app.ui.help import InfoDialog
 from desktop_app.ui.window import MainWindow
 
 SETTLE_MS = 400
 """Time for the window system to draw what was just shown, before the screen is read."""
+
+
+class FirstShow(QObject):
+    """Calls ``callback`` with the app's main window as it is first shown (before it paints)."""
+
+    def __init__(self, callback: Callable[[MainWindow], None]) -> None:
+        super().__init__()
+        self.callback: Callable[[MainWindow], None] | None = callback
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if (
+            self.callback is not None
+            and event.type() == QEvent.Type.Show
+            and isinstance(watched, MainWindow)
+        ):
+            callback, self.callback = self.callback, None
+            callback(watched)
+        return False
 
 
 def main() -> int:
@@ -46,7 +63,6 @@ def main() -> int:
     args = parser.parse_args()
     width, height = (int(n) for n in args.size.split("x"))
     args.out.mkdir(parents=True, exist_ok=True)
-    real_run_gui = gui.run_gui
 
     def shoot(name: str) -> None:
         screen = QApplication.primaryScreen()
@@ -57,21 +73,13 @@ def main() -> int:
     def later(ms: int, step: Callable[[], None]) -> None:
         QTimer.singleShot(ms, step)
 
-    def run_gui(*a: object, **kw: object) -> int:
-        app_on_window = kw.get("on_window")
-
-        def on_window(window: MainWindow) -> None:
-            if callable(app_on_window):
-                app_on_window(window)
-            window.move(0, 0)
-            window.resize(width, height)
-            if args.start:
-                later(3000, lambda: banner_shown(window))
-            else:
-                later(0, lambda: wait_for_notice(window))
-
-        kw["on_window"] = on_window
-        return real_run_gui(*a, **kw)  # type: ignore[arg-type]
+    def on_window(window: MainWindow) -> None:
+        window.move(0, 0)
+        window.resize(width, height)
+        if args.start:
+            later(3000, lambda: banner_shown(window))
+        else:
+            later(0, lambda: wait_for_notice(window))
 
     def wait_for_notice(window: MainWindow) -> None:
         dialogs = [d for d in window.findChildren(InfoDialog) if d.isVisible()]
@@ -99,7 +107,10 @@ def main() -> int:
         window.controller.stop()
         window.close()
 
-    gui.run_gui = run_gui
+    # The app's own QApplication would be the same; making it here lets the filter watch it.
+    app = QApplication(sys.argv[:1])
+    spy = FirstShow(on_window)
+    app.installEventFilter(spy)
     with tempfile.TemporaryDirectory() as data:
         start = ["--routine", args.routine, "--start"] if args.start else []
         return cli.main(["--data-dir", data, *start])

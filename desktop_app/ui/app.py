@@ -1,15 +1,15 @@
-"""Starts the GUI: QApplication, settings, the main window, and the hooks for session listeners.
+"""Assembles and runs the app: QApplication, the window, the session log, sound cues, signals.
 
-Wiring listeners (the session log, sounds)
-    ``run_gui(..., listeners=[recorder])`` or ``build_window(..., listeners=[recorder])``: each
-    callable is subscribed to every new :class:`~desktop_app.engine.SessionEngine` before it
-    starts, so it receives every :mod:`desktop_app.events` event of every session, in order,
-    from ``SessionStarted`` to ``SessionEnded``. The same list is
-    ``window.controller.listeners`` and may be appended to at any time (it applies from the
-    next session). For more control, connect to ``window.controller.engine_created`` (emitted
-    with the new engine, before ``start()``), or pass ``on_window`` to ``run_gui`` to reach the
-    window before the event loop starts (e.g. to connect ``window.history_requested`` or call
-    ``window.show_notice``).
+:func:`run_app` is the one entry point the command line calls (``cli.py`` only parses the
+arguments and checks them). It builds everything in this order, and takes it down again:
+
+1. the signal catcher (SIGTERM, SIGHUP, SIGINT);
+2. QApplication, then the window (:func:`build_window`: settings, or a notice why not);
+3. the session log (:mod:`~desktop_app.ui.session_log`, opened just after the first paint)
+   and the sound cues (:mod:`~desktop_app.ui.sound`, loaded after the first paint), both
+   subscribed to ``window.controller.events`` like every other listener;
+4. the signal shutdown and the excepthook; ``--routine``, ``--exit-when-done``;
+5. the window shown, then the safety notice (or banner), and ``--start``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ import logging
 import sys
 import time
 import traceback
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from desktop_app.engine import Listener
+from desktop_app.events import Event, SessionEnded
 from desktop_app.model import Library
 from desktop_app.paths import APP_NAME, ORG_NAME, data_dir_problem
 from desktop_app.ui.settings import open_settings
@@ -56,7 +57,6 @@ def build_window(
     data_dir: Path | None,
     *,
     clock: Callable[[], float] = time.monotonic,
-    listeners: Iterable[Listener] = (),
 ) -> MainWindow:
     """The main window, not shown. Needs a QApplication; ``data_dir=None`` keeps no settings.
 
@@ -78,7 +78,6 @@ def build_window(
         load_errors,
         settings=settings,
         clock=clock,
-        listeners=listeners,
         data_dir=data_dir,
     )
     if notice is not None:
@@ -112,61 +111,96 @@ def _install_excepthook(window: MainWindow, log_file: Path | None = None) -> Non
     sys.excepthook = hook
 
 
-def run_gui(
-    library: Library,
-    load_errors: Mapping[str, Sequence[object]],
-    data_dir: Path,
-    routine_id: str | None = None,
-    start: bool = False,
-    exit_when_done: bool = False,
-    argv: list[str] | None = None,
-    *,
-    listeners: Iterable[Listener] = (),
-    on_window: Callable[[MainWindow], None] | None = None,
-    signals: SignalCatcher | None = None,
-    log_file: Path | None = None,
-) -> int:
-    """Open the window and run the event loop; returns the exit code.
+@dataclass(frozen=True)
+class AppOptions:
+    """What the command line asks of the window (checked already: the routine exists)."""
 
-    ``routine_id`` selects that routine in the picker (the caller has checked it exists);
-    ``start`` begins it at once; ``exit_when_done`` quits with exit code 0 when the session ends.
-    ``signals``: an installed catcher; each signal it catches ends the session (saved as
-    stopped) and the app, with exit code 128 + the signal's number
-    (see :mod:`desktop_app.ui.shutdown`).
+    library: Library
+    load_errors: Mapping[str, Sequence[object]]
+    data_dir: Path
+    routine_id: str | None = None
+    """Selected in the picker."""
+    start: bool = False
+    """Start the selected routine at once (the safety notice is then a banner)."""
+    exit_when_done: bool = False
+    """Quit with exit code 0 shortly after the session ends."""
+    log_file: Path | None = None
+    """Where unexpected errors are logged (the message the user sees names it)."""
+    argv: Sequence[str] = ()
+    """QApplication's arguments (the program's name)."""
+
+
+def run_app(options: AppOptions) -> int:
+    """Run the app until its window closes; returns the exit code.
+
+    Each signal caught (SIGTERM, SIGHUP, SIGINT) ends the session (saved as stopped) and the
+    app with exit code 128 + the signal's number (see :mod:`desktop_app.ui.shutdown`).
+    Everything it installed (signal handlers, excepthook) is put back before it returns, and
+    the session log is closed. Reuses a QApplication that exists already (tests).
     """
+    from desktop_app.lifecycle import SignalCatcher
+
+    # From here on SIGTERM, SIGHUP and SIGINT end a session cleanly.
+    signals = SignalCatcher()
+    signals.install()
+    previous_hook = sys.excepthook
+    try:
+        return _run(options, signals)
+    finally:
+        sys.excepthook = previous_hook
+        signals.uninstall()
+
+
+def _run(options: AppOptions, signals: SignalCatcher) -> int:
+    from desktop_app.ui.session_log import attach_session_log
+    from desktop_app.ui.sound import attach_sound_cues
+
     QCoreApplication.setOrganizationName(ORG_NAME)
     QCoreApplication.setApplicationName(APP_NAME)
     existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
-    window = build_window(library, load_errors, data_dir, listeners=listeners)
-    shutdown = None
-    if signals is not None and signals.installed:
-        from desktop_app.ui.shutdown import SignalShutdown
+    app = (
+        existing
+        if isinstance(existing, QApplication)
+        else QApplication(list(options.argv) or sys.argv[:1])
+    )
+    window = build_window(options.library, options.load_errors, options.data_dir)
+    link = attach_session_log(window, options.data_dir, defer=True)
+    try:
+        attach_sound_cues(window)
+        shutdown = None
+        if signals.installed:
+            from desktop_app.ui.shutdown import SignalShutdown
 
-        shutdown = SignalShutdown(window, signals, app.exit)
-    _install_excepthook(window, log_file)
-    if routine_id is not None and not window.select_routine(routine_id):
-        log.warning("no routine %r to select", routine_id)
-    if exit_when_done:
-        # Queued on the window, so the summary is drawn and listeners are done first.
-        window.session_finished.connect(
-            lambda _event: QTimer.singleShot(EXIT_LINGER_MS, window, lambda: app.exit(0))
-        )
-    if on_window is not None:
-        on_window(window)
-    window.show()
-    if shutdown is not None and shutdown.exit_code is not None:
-        # A signal was handled in a dialog's loop during set-up: app.exec() would never end.
-        shutdown.finish()
-        shutdown.close()
-        return shutdown.exit_code
-    # The safety notice at the first start; with --start a banner that holds nothing up.
-    window.greet(starting=start)
-    if start:
-        window.start_selected()
-    code = app.exec()
-    if shutdown is not None:
-        shutdown.close()
-        if shutdown.exit_code is not None:
+            shutdown = SignalShutdown(window, signals, app.exit)
+        _install_excepthook(window, options.log_file)
+        if options.routine_id is not None and not window.select_routine(options.routine_id):
+            log.warning("no routine %r to select", options.routine_id)
+        if options.exit_when_done:
+            window.controller.events.subscribe(_exit_when_done(window, app))
+        window.show()
+        if shutdown is not None and shutdown.exit_code is not None:
+            # A signal was handled in a dialog's loop during set-up: app.exec() would never end.
+            shutdown.finish()
+            shutdown.close()
             return shutdown.exit_code
-    return code
+        # The safety notice at the first start; with --start a banner that holds nothing up.
+        window.greet(starting=options.start)
+        if options.start:
+            window.start_selected()
+        code = app.exec()
+        if shutdown is not None:
+            shutdown.close()
+            if shutdown.exit_code is not None:
+                return shutdown.exit_code
+        return code
+    finally:
+        link.close()
+
+
+def _exit_when_done(window: MainWindow, app: QApplication) -> Callable[[Event], None]:
+    def on_event(event: Event) -> None:
+        # Long enough to see "Well done" and hear the finishing chime.
+        if isinstance(event, SessionEnded):
+            QTimer.singleShot(EXIT_LINGER_MS, window, lambda: app.exit(0))
+
+    return on_event

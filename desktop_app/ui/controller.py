@@ -5,14 +5,14 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from desktop_app.engine import Listener, SessionEngine, Snapshot
-from desktop_app.events import Event, HoldEnded, SessionEnded, SymptomReported
+from desktop_app.engine import SessionEngine, Snapshot
+from desktop_app.events import Event, EventHub, HoldEnded, SessionEnded, SymptomReported
 from desktop_app.model import Routine, Symptom
 
 if TYPE_CHECKING:
@@ -31,11 +31,12 @@ FRAME_DEGREES = 3.0
 class SessionController(QObject):
     """Creates a :class:`SessionEngine` per session, ticks it and tells the window what to draw.
 
-    Listeners
-        Every callable in :attr:`listeners` is subscribed to each new engine before it starts,
-        so it sees every event of every session from ``SessionStarted`` on (the session log
-        recorder goes here). :attr:`engine_created` is emitted with the new engine at the same
-        moment, for listeners that prefer to subscribe themselves.
+    Listening to a session
+        :attr:`events` is the one way: an :class:`~desktop_app.events.EventHub` that lasts
+        from session to session. ``controller.events.subscribe(callback)`` and ``callback``
+        gets every event of every session, synchronously and in order, from
+        ``SessionStarted`` to ``SessionEnded`` (the window first, then the session log, the
+        sound cues, and tests). The controller is the only subscriber of each engine.
 
     Timing
         The timer is a parented single-shot ``Qt.PreciseTimer``, re-armed after each tick for
@@ -48,26 +49,23 @@ class SessionController(QObject):
         clock; it never counts time itself.
     """
 
-    engine_created = Signal(object)
-    """A new SessionEngine, subscribed to :attr:`listeners` and about to start."""
-    event_emitted = Signal(object)
-    """Every engine Event, as it happens."""
     updated = Signal(object)
-    """A fresh Snapshot after every tick and every operation."""
-    session_ended = Signal(object)
-    """The SessionEnded event, after the final snapshot was published."""
+    """A fresh Snapshot after every tick and every operation: what the session page draws."""
+    summary_completed = Signal(object)
+    """The ended session's :class:`SessionSummary`, after the final snapshot was published:
+    what the summary page draws."""
 
     def __init__(
         self,
         parent: QObject,
         clock: Callable[[], float] = time.monotonic,
-        listeners: Iterable[Listener] = (),
         frame_interval: float = FRAME_INTERVAL,
         max_frame_interval: float = MAX_FRAME_INTERVAL,
     ) -> None:
         super().__init__(parent)
         self.clock = clock
-        self.listeners: list[Listener] = list(listeners)
+        self.events = EventHub()
+        """Every event of every session (see the class docstring)."""
         self.frame_interval = frame_interval
         self.max_frame_interval = max_frame_interval
         self.engine: SessionEngine | None = None
@@ -94,9 +92,6 @@ class SessionController(QObject):
         self.summary = SessionSummary(routine)
         self._ended = None
         engine.subscribe(self._on_event)
-        for listener in self.listeners:
-            engine.subscribe(listener)
-        self.engine_created.emit(engine)
         self._started_at = self.clock()
         engine.start()
         self.refresh()
@@ -195,8 +190,8 @@ class SessionController(QObject):
         else:
             self._timer.stop()
         ended, self._ended = self._ended, None
-        if ended is not None:
-            self.session_ended.emit(ended)
+        if ended is not None and self.summary is not None:
+            self.summary_completed.emit(self.summary)
 
     def frame_delay(self, duration: float) -> float:
         """Seconds between two redraws of the ring for a phase of ``duration`` seconds."""
@@ -214,4 +209,4 @@ class SessionController(QObject):
                 summary.ended = event
                 summary.elapsed = self.clock() - self._started_at
                 self._ended = event
-        self.event_emitted.emit(event)
+        self.events.publish(event)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 
-from desktop_app.events import Event
+from desktop_app.events import Event, SessionEnded
 from desktop_app.ui.deferred import after_first_paint
 from desktop_app.ui.window import MainWindow
 
@@ -24,10 +24,12 @@ log = logging.getLogger(__name__)
 class SessionLogLink(QObject):
     """Owns the open session log for one window; :meth:`close` releases it.
 
-    Every engine the window creates reports to a :class:`SessionRecorder`, so each hold lands in
-    the database as it ends. Problems opening or writing the log become notices in the window;
-    the session itself always goes on. The log is opened by :meth:`open`: at once, after the
-    first paint, or by the first event of a session that starts earlier, whichever comes first.
+    It subscribes to ``window.controller.events`` (every event of every session, in order,
+    synchronously) and hands each to a :class:`SessionRecorder`, so each hold lands in the
+    database as it ends; an open history view is refreshed when a session ends. Problems
+    opening or writing the log become notices in the window; the session itself always goes
+    on. The log is opened by :meth:`open`: at once, after the first paint, or by the first
+    event of a session that starts earlier, whichever comes first.
     """
 
     def __init__(self, window: MainWindow, data_dir: Path) -> None:
@@ -37,9 +39,8 @@ class SessionLogLink(QObject):
         self.store: SessionStore | None = None
         self.recorder: SessionRecorder | None = None
         self.history: HistoryWindow | None = None
-        window.controller.listeners.append(self._record)
+        window.controller.events.subscribe(self._on_event)
         window.history_requested.connect(self.show_history)
-        window.session_finished.connect(self._on_session_finished)
 
     def open(self) -> None:
         """Opens ``sessions.db`` (once) and shows what went wrong, if anything; never raises."""
@@ -59,10 +60,13 @@ class SessionLogLink(QObject):
         if messages:
             self.window.show_notice(" ".join(messages))
 
-    def _record(self, event: Event) -> None:
+    def _on_event(self, event: Event) -> None:
         self.open()
         assert self.recorder is not None
         self.recorder.handle(event)
+        history = self.history
+        if isinstance(event, SessionEnded) and history is not None and history.isVisible():
+            history.refresh()
 
     def _on_error(self, message: str) -> None:
         self.window.show_notice(message)
@@ -87,10 +91,6 @@ class SessionLogLink(QObject):
         self.history.raise_()
         self.history.activateWindow()
         return self.history
-
-    def _on_session_finished(self, _event: object) -> None:
-        if self.history is not None and self.history.isVisible():
-            self.history.refresh()
 
     def close(self) -> None:
         """Saves what still waits (a busy log gets a last chance), then releases the database

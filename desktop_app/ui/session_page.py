@@ -118,7 +118,18 @@ class SessionPage(QWidget):
         right = QVBoxLayout(self.info_column)
         right.setContentsMargins(0, 0, 0, 0)
         middle.addWidget(self.info_column, 1)
+        # Symptom advice (hidden until a symptom is reported) over the instructions.
+        self.advice_box = QFrame(self.info_column)
+        self.advice_title = wrapped_label(self.advice_box, "", SIZE_ADVICE_TITLE, bold=True)
+        self.advice_scroll = QScrollArea(self.advice_box)
+        self.advice_label = wrapped_label(self.advice_scroll, "", SIZE_ADVICE[0])
+        self.stop_stretch_button = self._button("", self.advice_box)
+        self.dismiss_button = self._button("", self.advice_box)
         self._build_advice_box(right)
+        self.side_scroll = QScrollArea(self.info_column)
+        self.cautions_label = wrapped_label(self.side_scroll, "", SIZE_TEXT)
+        self.instructions_label = wrapped_label(self.side_scroll, "", SIZE_TEXT)
+        self.tips_label = wrapped_label(self.side_scroll, "", SIZE_TEXT)
         self._build_side_panel(right)
 
         self.reminder_label = wrapped_label(self, "", SIZE_REMINDER, bold=True)
@@ -175,7 +186,6 @@ class SessionPage(QWidget):
     # ------------------------------------------------------------------ building
 
     def _build_advice_box(self, column: QVBoxLayout) -> None:
-        self.advice_box = QFrame(self.info_column)
         self.advice_box.setObjectName("adviceBox")
         self.advice_box.setStyleSheet(
             f"#adviceBox {{ border: 2px solid {WARNING_ACCENT}; border-radius: 8px;"
@@ -184,10 +194,8 @@ class SessionPage(QWidget):
         layout = QVBoxLayout(self.advice_box)
         layout.setContentsMargins(12, 8, 8, 8)
         layout.setSpacing(2)
-        self.advice_title = wrapped_label(self.advice_box, "", SIZE_ADVICE_TITLE, bold=True)
         layout.addWidget(self.advice_title)
         # Only the advice text scrolls (on small screens); its buttons stay in view below it.
-        self.advice_scroll = QScrollArea(self.advice_box)
         self.advice_scroll.setWidgetResizable(True)
         self.advice_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.advice_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -199,7 +207,6 @@ class SessionPage(QWidget):
         body.setStyleSheet("#adviceBody { background: transparent; }")
         body_layout = QVBoxLayout(body)
         body_layout.setContentsMargins(0, 0, 0, 0)
-        self.advice_label = wrapped_label(body, "", SIZE_ADVICE[0])
         self.advice_label.setTextFormat(Qt.TextFormat.RichText)
         self.advice_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         # Its height comes from its width (heightForWidth); QLabel's own minimum guesses a
@@ -212,8 +219,6 @@ class SessionPage(QWidget):
         self.advice_scroll.viewport().installEventFilter(self)
         layout.addWidget(self.advice_scroll, 1)
         buttons = QHBoxLayout()
-        self.stop_stretch_button = self._button("", self.advice_box)
-        self.dismiss_button = self._button("", self.advice_box)
         for button in (self.stop_stretch_button, self.dismiss_button):
             button.clicked.connect(self._clicked)
             buttons.addWidget(button)
@@ -223,7 +228,6 @@ class SessionPage(QWidget):
         column.addWidget(self.advice_box, 1)
 
     def _build_side_panel(self, column: QVBoxLayout) -> None:
-        self.side_scroll = QScrollArea(self.info_column)
         self.side_scroll.setWidgetResizable(True)
         self.side_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.side_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -231,9 +235,6 @@ class SessionPage(QWidget):
         panel = QWidget(self.side_scroll)
         layout = QVBoxLayout(panel)
         layout.setContentsMargins(8, 0, 8, 0)
-        self.cautions_label = wrapped_label(panel, "", SIZE_TEXT)
-        self.instructions_label = wrapped_label(panel, "", SIZE_TEXT)
-        self.tips_label = wrapped_label(panel, "", SIZE_TEXT)
         for label in (self.cautions_label, self.instructions_label, self.tips_label):
             label.setTextFormat(Qt.TextFormat.RichText)
             layout.addWidget(label)

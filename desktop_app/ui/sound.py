@@ -1,8 +1,8 @@
 """Sound cues for a session: soft ticks, hold start and end tones, a finishing chime.
 
 A person lying on the floor with a towel around their foot should know when a hold starts and
-ends without looking at the screen. :class:`SoundCues` is a session listener (appended to
-``window.controller.listeners``) that turns engine events into :class:`Cue` s:
+ends without looking at the screen. :class:`SoundCues` is a session listener (subscribed to
+``window.controller.events``) that turns engine events into :class:`Cue` s:
 
 - ``TICK`` on each of the last 3 seconds of "get into position" (the prepare pause);
 - ``HOLD_STARTED`` when a hold starts (also when it is restarted with back);
@@ -194,7 +194,7 @@ class SoundCues(QObject):
         self._finish_timer.setSingleShot(True)
         self._finish_timer.setInterval(finish_delay_ms)
         self._finish_timer.timeout.connect(partial(self._play, Cue.SESSION_FINISHED))
-        window.controller.listeners.append(self)
+        window.controller.events.subscribe(self)
         # The QtMultimedia import never delays the first picture.
         after_first_paint(window, self._load_player)
 

@@ -1,48 +1,39 @@
-"""The main window: picker, session page and summary, with menus and keyboard shortcuts."""
+"""The main window, the app's frame: menus, keyboard shortcuts, and which page is shown.
+
+The pages are their own modules: :mod:`~desktop_app.ui.picker` (built at once),
+:mod:`~desktop_app.ui.session_page` and :mod:`~desktop_app.ui.summary_page` (imported and built
+when first needed, so the picker paints sooner). The window draws what the controller publishes
+and turns keys and buttons into the controller's operations.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QMainWindow,
-    QPushButton,
-    QScrollArea,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QStackedWidget, QVBoxLayout, QWidget
 
-from desktop_app.engine import Listener, Snapshot
-from desktop_app.events import Event, SessionEnded
+from desktop_app.engine import Snapshot
+from desktop_app.events import Event
 from desktop_app.model import Library, Routine, Symptom
 from desktop_app.ui.controller import SessionController
 from desktop_app.ui.deferred import after_first_paint
 from desktop_app.ui.picker import PickerPage
-from desktop_app.ui.widgets import (
-    advice_html,
-    bullet_html,
-    fit_text,
-    scaled_font,
-    wrapped_label,
-)
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from PySide6.QtWidgets import QDialog
 
+    from desktop_app.session_summary import SessionSummary
     from desktop_app.session_view import Choice, ControlKeys, Screen, SessionView
     from desktop_app.ui.help import SafetyBanner
     from desktop_app.ui.session_page import SessionPage
+    from desktop_app.ui.summary_page import SummaryPage
 
 log = logging.getLogger(__name__)
 
@@ -52,98 +43,6 @@ SETTINGS_SOUND = "sound/enabled"
 SETTINGS_SAFETY_SEEN = "help/safety_notice_seen"
 """The version of the safety notice the user has acknowledged (see help_text)."""
 SOUND_TIP = "Soft tones when a hold starts and ends, so you need not watch the screen"
-SUMMARY_SIZES = (1.3, 1.2)
-"""The summary's symptoms and stretches: 1.3 when it fits, else 1.2 and a scroll."""
-SUMMARY_WIDTH = 150
-"""The summary's widest line, in average characters of the system font."""
-
-
-# ---------------------------------------------------------------------- summary
-
-
-class SummaryPage(QWidget):
-    """What was done, how long it took, and every symptom reported with its red flags."""
-
-    done_requested = Signal()
-
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        # One column, centred, no wider than a comfortable read on a large screen.
-        outer = QHBoxLayout(self)
-        outer.setContentsMargins(32, 20, 32, 16)
-        column = QWidget(self)
-        column.setMaximumWidth(column.fontMetrics().averageCharWidth() * SUMMARY_WIDTH)
-        outer.addStretch(0)
-        outer.addWidget(column, 1)
-        outer.addStretch(0)
-        layout = QVBoxLayout(column)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(8)
-        self.title_label = wrapped_label(column, "", 2.2, bold=True)
-        self.routine_label = wrapped_label(column, "", 1.5)
-        self.totals_label = wrapped_label(column, "", 1.3)
-        for label in (self.title_label, self.routine_label, self.totals_label):
-            layout.addWidget(label)
-        # Symptoms first (what to watch for matters more than the count of holds); only this
-        # part scrolls, so the button below never leaves the window.
-        self.scroll_area = QScrollArea(column)
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        body = QWidget(self.scroll_area)
-        body_layout = QVBoxLayout(body)
-        body_layout.setContentsMargins(0, 0, 8, 0)
-        self._body_spacing = body_layout.spacing()
-        self.symptoms_label = wrapped_label(body, "", SUMMARY_SIZES[0])
-        self.details_label = wrapped_label(body, "", SUMMARY_SIZES[0])
-        for label in (self.symptoms_label, self.details_label):
-            label.setTextFormat(Qt.TextFormat.RichText)
-            label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-            label.setMinimumSize(1, 1)  # height for width; see SessionPage's advice
-            body_layout.addWidget(label)
-        body_layout.addStretch(1)
-        self.scroll_area.setWidget(body)
-        self.scroll_area.viewport().installEventFilter(self)
-        layout.addWidget(self.scroll_area, 1)
-        self.done_button = QPushButton("Back to routines  (Enter)", column)
-        self.done_button.setFont(scaled_font(self.done_button, 1.2, bold=True))
-        self.done_button.setMinimumHeight(44)
-        self.done_button.clicked.connect(self.done_requested)
-        layout.addWidget(self.done_button, 0, Qt.AlignmentFlag.AlignRight)
-
-    def show_summary(self, controller: SessionController) -> None:
-        if controller.summary is None:
-            return
-        from desktop_app.session_summary import describe_summary
-        from desktop_app.session_text import note_advice
-
-        view = describe_summary(controller.summary)
-        self.title_label.setText(view.title)
-        self.routine_label.setText(view.routine_name)
-        self.totals_label.setText(view.totals)
-        if view.symptoms:
-            advices = [note_advice(note) for note in view.symptoms]
-            self.symptoms_label.setText(
-                "<p style='margin-bottom:2px'><b>Symptoms you reported: what to watch for</b></p>"
-                + advice_html(advices, titles=True, columns=True)
-            )
-        else:
-            self.symptoms_label.setText("<p>No symptoms reported.</p>")
-        self.details_label.setText("<b>Stretches</b>" + bullet_html(view.lines))
-        self.scroll_area.verticalScrollBar().setValue(0)
-        self._fit()
-
-    def _fit(self) -> None:
-        labels = [self.symptoms_label, self.details_label]
-        fit_text(self.scroll_area, labels, SUMMARY_SIZES, SUMMARY_SIZES[-1], self._body_spacing)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize and watched is self.scroll_area.viewport():
-            self._fit()
-        return super().eventFilter(watched, event)
-
-
-# ---------------------------------------------------------------------- window
 
 
 class MainWindow(QMainWindow):
@@ -151,14 +50,15 @@ class MainWindow(QMainWindow):
 
     Signals
         ``history_requested``: View > History… (Ctrl+H) was chosen.
-        ``session_finished``: a session ended; carries its ``SessionEnded`` event.
+        ``session_finished``: the summary page is on screen after a session ended; carries the
+        session's ``SessionEnded`` event.
 
     Help > Safety, Keyboard shortcuts and About open their dialogs through
     :meth:`show_safety`, :meth:`show_shortcuts` and :meth:`show_about` (tests replace them);
     :meth:`greet` shows the safety notice at the first start.
 
-    The :attr:`controller` (a :class:`SessionController`) owns the engines; subscribe session
-    listeners through ``controller.listeners`` or ``controller.engine_created``.
+    The :attr:`controller` (a :class:`SessionController`) owns the engines. To listen to
+    sessions, subscribe to ``window.controller.events``, as the window itself does first.
     """
 
     history_requested = Signal()
@@ -170,7 +70,6 @@ class MainWindow(QMainWindow):
         load_errors: Mapping[str, Sequence[object]] | None = None,
         settings: QSettings | None = None,
         clock: Callable[[], float] = time.monotonic,
-        listeners: Iterable[Listener] = (),
         data_dir: Path | None = None,
     ) -> None:
         super().__init__()
@@ -181,10 +80,10 @@ class MainWindow(QMainWindow):
         self.data_dir = data_dir
         if settings is not None:
             settings.setParent(self)
-        self.controller = SessionController(self, clock=clock, listeners=listeners)
+        self.controller = SessionController(self, clock=clock)
+        self.controller.events.subscribe(self._on_event)
         self.controller.updated.connect(self._on_snapshot)
-        self.controller.event_emitted.connect(self._on_event)
-        self.controller.session_ended.connect(self._on_session_ended)
+        self.controller.summary_completed.connect(self._on_summary)
 
         central = QWidget(self)
         layout = QVBoxLayout(central)
@@ -218,49 +117,71 @@ class MainWindow(QMainWindow):
         self._session_page: SessionPage | None = None
         self._summary_page: SummaryPage | None = None
         self.picker.start_requested.connect(self.start_routine)
-        self._build_menus()
-        self._build_shortcuts()
+
+        self.quit_action = self._action("&Quit", "Ctrl+Q")
+        self.quit_action.triggered.connect(self.close)
+        self.history_action = self._action("&History…", "Ctrl+H")
+        self.history_action.triggered.connect(self.history_requested)
+        # Played by desktop_app.ui.sound.SoundCues, which disables this when there is no sound.
+        self.sound_action = self._action("&Sound cues", "Ctrl+M", tip=SOUND_TIP)
+        self.sound_action.setCheckable(True)
+        self.sound_action.setChecked(self._sound_wanted())
+        self.sound_action.toggled.connect(self._remember_sound)
+        self.safety_action = self._action("&Safety…", "F1")
+        self.safety_action.triggered.connect(lambda: self.show_safety())
+        self.shortcuts_action = self._action("&Keyboard shortcuts…")
+        self.shortcuts_action.triggered.connect(lambda: self.show_shortcuts())
+        self.about_action = self._action("&About Stretch Timer…")
+        self.about_action.triggered.connect(lambda: self.show_about())
+        self.help_menu = self._build_menus()
+
+        # Each page's keys, enabled only while it is shown (see _show_page).
+        controller = self.controller
+        enter = self._presser("Enter")
+        self._session_shortcuts = [
+            self._shortcut(Qt.Key.Key_Space, controller.toggle_pause),
+            self._shortcut(Qt.Key.Key_Right, controller.skip),
+            self._shortcut(Qt.Key.Key_Left, controller.back),
+            self._shortcut(Qt.Key.Key_Escape, self.request_stop),
+            self._shortcut(Qt.Key.Key_Return, enter),
+            self._shortcut(Qt.Key.Key_Enter, enter),
+            *(self._shortcut(s.key.upper(), self._reporter(s)) for s in self.symptoms),
+        ]
+        self._picker_shortcuts = [
+            self._shortcut(Qt.Key.Key_Return, self.picker.start_selected),
+            self._shortcut(Qt.Key.Key_Enter, self.picker.start_selected),
+        ]
+        self._summary_shortcuts = [
+            self._shortcut(Qt.Key.Key_Return, self.show_picker),
+            self._shortcut(Qt.Key.Key_Enter, self.show_picker),
+            self._shortcut(Qt.Key.Key_Escape, self.show_picker),
+        ]
         self._restore_settings()
         self.show_picker()
 
     # ------------------------------------------------------------------ building
 
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-        view_menu = self.menuBar().addMenu("&View")
-        history_action = QAction("&History…", self)
-        history_action.setShortcut(QKeySequence("Ctrl+H"))
-        history_action.triggered.connect(self.history_requested)
-        view_menu.addAction(history_action)
-        # Played by desktop_app.ui.sound.SoundCues, which disables this when there is no sound.
-        sound_action = QAction("&Sound cues", self)
-        sound_action.setCheckable(True)
-        sound_action.setShortcut(QKeySequence("Ctrl+M"))
-        sound_action.setToolTip(SOUND_TIP)
-        sound_action.setStatusTip(SOUND_TIP)
-        sound_action.setChecked(self._sound_wanted())
-        sound_action.toggled.connect(self._remember_sound)
-        view_menu.addAction(sound_action)
-        view_menu.setToolTipsVisible(True)
-        self.quit_action = quit_action
-        self.history_action = history_action
-        self.sound_action = sound_action
+    def _action(self, text: str, key: str | None = None, *, tip: str | None = None) -> QAction:
+        action = QAction(text, self)
+        if key is not None:
+            action.setShortcut(QKeySequence(key))
+        if tip is not None:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        return action
 
+    def _build_menus(self) -> QMenu:
+        """File, View and Help, from the actions built in ``__init__``; returns Help."""
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self.quit_action)
+        view_menu = self.menuBar().addMenu("&View")
+        view_menu.addAction(self.history_action)
+        view_menu.addAction(self.sound_action)
+        view_menu.setToolTipsVisible(True)
         help_menu = self.menuBar().addMenu("&Help")
-        self.safety_action = QAction("&Safety…", self)
-        self.safety_action.setShortcut(QKeySequence("F1"))
-        self.safety_action.triggered.connect(lambda: self.show_safety())
-        self.shortcuts_action = QAction("&Keyboard shortcuts…", self)
-        self.shortcuts_action.triggered.connect(lambda: self.show_shortcuts())
-        self.about_action = QAction("&About Stretch Timer…", self)
-        self.about_action.triggered.connect(lambda: self.show_about())
         for action in (self.safety_action, self.shortcuts_action, self.about_action):
             help_menu.addAction(action)
-        self.help_menu = help_menu
+        return help_menu
 
     def _sound_wanted(self) -> bool:
         if self.settings is None:
@@ -279,30 +200,6 @@ class MainWindow(QMainWindow):
         shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         shortcut.activated.connect(slot)
         return shortcut
-
-    def _build_shortcuts(self) -> None:
-        controller = self.controller
-        self._session_shortcuts = [
-            self._shortcut(Qt.Key.Key_Space, controller.toggle_pause),
-            self._shortcut(Qt.Key.Key_Right, controller.skip),
-            self._shortcut(Qt.Key.Key_Left, controller.back),
-            self._shortcut(Qt.Key.Key_Escape, self.request_stop),
-            self._shortcut(Qt.Key.Key_Return, self._presser("Enter")),
-            self._shortcut(Qt.Key.Key_Enter, self._presser("Enter")),
-        ]
-        for symptom in self.symptoms:
-            self._session_shortcuts.append(
-                self._shortcut(symptom.key.upper(), self._reporter(symptom))
-            )
-        self._picker_shortcuts = [
-            self._shortcut(Qt.Key.Key_Return, self.picker.start_selected),
-            self._shortcut(Qt.Key.Key_Enter, self.picker.start_selected),
-        ]
-        self._summary_shortcuts = [
-            self._shortcut(Qt.Key.Key_Return, self.show_picker),
-            self._shortcut(Qt.Key.Key_Enter, self.show_picker),
-            self._shortcut(Qt.Key.Key_Escape, self.show_picker),
-        ]
 
     def _presser(self, key: str) -> Callable[[], None]:
         def press() -> None:
@@ -353,6 +250,8 @@ class MainWindow(QMainWindow):
     @property
     def summary_page(self) -> SummaryPage:
         if self._summary_page is None:
+            from desktop_app.ui.summary_page import SummaryPage
+
             self._summary_page = SummaryPage(self.stack)
             self.stack.addWidget(self._summary_page)
             self._summary_page.done_requested.connect(self.show_picker)
@@ -582,11 +481,12 @@ class MainWindow(QMainWindow):
     def _on_event(self, event: Event) -> None:
         self.session_view.feed(event)
 
-    def _on_session_ended(self, event: SessionEnded) -> None:
-        self.summary_page.show_summary(self.controller)
+    def _on_summary(self, summary: SessionSummary) -> None:
+        self.summary_page.show_summary(summary)
         self._show_page(self.summary_page)
         self.summary_page.done_button.setFocus()
-        self.session_finished.emit(event)
+        if summary.ended is not None:
+            self.session_finished.emit(summary.ended)
 
     # ------------------------------------------------------------------ settings
 

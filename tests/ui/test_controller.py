@@ -1,4 +1,4 @@
-"""The controller: per-session engines, listeners, and when its timer wakes up."""
+"""The controller: a new engine per session, one hub for their events, when its timer wakes."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import pytest
 from PySide6.QtCore import QObject
 from pytestqt.qtbot import QtBot
 
-from desktop_app.engine import SessionEngine
 from desktop_app.events import Event, SessionEnded, SessionStarted
 from desktop_app.ui.controller import SessionController
 from tests.conftest import FakeClock
@@ -46,18 +45,23 @@ def test_timer_wakes_for_the_next_second_or_frame(
     assert timer.isActive()
 
 
-def test_each_session_gets_a_new_engine_with_the_listeners(
+def test_each_session_gets_a_new_engine_and_one_subscription_hears_them_all(
     controller: SessionController, clock: FakeClock
 ) -> None:
     seen: list[Event] = []
-    engines: list[SessionEngine] = []
-    controller.listeners.append(seen.append)
-    controller.engine_created.connect(engines.append)
+    controller.events.subscribe(seen.append)
     first = controller.start(BASICS)
+    assert controller.engine is first
     second = controller.start(LONG)  # the first is stopped
-    assert engines == [first, second]
-    assert [type(e) for e in seen].count(SessionStarted) == 2
-    assert SessionEnded(status="stopped", held_seconds=0.0) in seen
+    assert controller.engine is second
+    assert second is not first
+    # Every event of both sessions, in order: the first ends before the second starts.
+    kinds = [type(e) for e in seen]
+    assert kinds.count(SessionStarted) == 2
+    assert kinds[0] is SessionStarted
+    stopped = seen.index(SessionEnded(status="stopped", held_seconds=0.0))
+    assert kinds[stopped + 1] is SessionStarted
+    assert seen[stopped + 1] == SessionStarted(LONG)
     assert controller.active
     controller.stop()
     assert not controller.active
@@ -68,7 +72,7 @@ def test_holding_time_freezes_the_session_without_pause_events(
     controller: SessionController, clock: FakeClock
 ) -> None:
     seen: list[Event] = []
-    controller.listeners.append(seen.append)
+    controller.events.subscribe(seen.append)
     engine = controller.start(LONG)  # a 90 s hold
     clock.advance(10)
     with controller.hold_time():

@@ -12,7 +12,8 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app import __version__, help_text, paths
 from desktop_app.routines import load_library
-from desktop_app.ui.app import build_window, run_gui
+from desktop_app.ui import sound
+from desktop_app.ui.app import AppOptions, build_window, run_app
 from desktop_app.ui.help import InfoDialog
 from desktop_app.ui.window import MainWindow
 from tests.conftest import FakeClock
@@ -209,30 +210,34 @@ def test_banner_is_not_shown_once_the_notice_was_acknowledged(
     assert second.safety_banner is None
 
 
-def test_run_gui_with_start_shows_the_banner_and_no_dialog(
+def test_run_app_with_start_shows_the_banner_and_no_dialog(
     qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_gui installs its own
     monkeypatch.setattr(MainWindow, "confirm_stop", lambda self, quitting=False: True)
+    monkeypatch.setattr(sound, "attach_sound_cues", lambda window: None)  # no QtMultimedia here
+    hook = sys.excepthook
     seen: dict[str, object] = {}
     windows: list[MainWindow] = []
 
-    def on_window(window: MainWindow) -> None:
+    def look() -> None:
+        # The first pass of run_app's event loop: its window is built, shown and started.
+        (window,) = [
+            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+        ]
         qtbot.addWidget(window)
         windows.append(window)
+        seen["banner"] = window.safety_banner is not None and window.safety_banner.isVisible()
+        seen["modal"] = QApplication.activeModalWidget()
+        seen["running"] = window.controller.active
+        seen["page"] = window.stack.currentWidget() is window.session_page
+        QApplication.instance().exit(0)  # type: ignore[union-attr]
 
-        def look() -> None:
-            seen["banner"] = window.safety_banner is not None and window.safety_banner.isVisible()
-            seen["modal"] = QApplication.activeModalWidget()
-            seen["running"] = window.controller.active
-            seen["page"] = window.stack.currentWidget() is window.session_page
-            QApplication.instance().exit(0)  # type: ignore[union-attr]
-
-        QTimer.singleShot(0, window, look)
-
-    code = run_gui(LIBRARY, {}, data_dir, routine_id="basics", start=True, on_window=on_window)
+    QTimer.singleShot(0, look)
+    options = AppOptions(LIBRARY, {}, data_dir, routine_id="basics", start=True)
+    code = run_app(options)
     assert code == 0
     assert seen == {"banner": True, "modal": None, "running": True, "page": True}
+    assert sys.excepthook is hook  # put back
     windows[0].controller.stop()
 
 

@@ -235,7 +235,7 @@ def test_session_stands_still_while_the_question_is_open(
     qtbot: QtBot, window: MainWindow, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen: list[object] = []
-    window.controller.listeners.append(seen.append)
+    window.controller.events.subscribe(seen.append)
     start_basics(qtbot, window)
     advance(window, clock, 3)  # 2 s of the prepare left
     during: list[tuple[object, ...]] = []
@@ -264,7 +264,8 @@ def test_quitting_asks_its_own_question_and_saves_the_session_as_stopped(
     qtbot: QtBot, make_window: WindowFactory, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ended: list[object] = []
-    window = make_window(listeners=[ended.append])
+    window = make_window()
+    window.controller.events.subscribe(ended.append)
     start_basics(qtbot, window)
     advance(window, clock, 7)  # 2 s into the hold
     asked: list[bool] = []
@@ -367,19 +368,38 @@ def test_show_notice(window: MainWindow) -> None:
     assert window.notice.isHidden()
 
 
-def test_listeners_and_engine_created_see_every_event(
-    qtbot: QtBot, make_window: WindowFactory, clock: FakeClock
+def test_a_subscriber_to_the_controllers_events_hears_every_session_in_order(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock
 ) -> None:
     seen: list[object] = []
-    window = make_window(listeners=[seen.append])
-    engines: list[object] = []
-    window.controller.engine_created.connect(engines.append)
+    window.controller.events.subscribe(seen.append)
     window.select_routine("long")
     key(qtbot, window, Qt.Key.Key_Return)
-    assert len(engines) == 1
     assert type(seen[0]).__name__ == "SessionStarted"
     advance(window, clock, 300)
     assert type(seen[-1]).__name__ == "SessionEnded"
+    window.show_picker()
+    key(qtbot, window, Qt.Key.Key_Return)  # a second session: the same subscription
+    names = [type(e).__name__ for e in seen]
+    assert names.count("SessionStarted") == 2
+    assert names.index("SessionEnded") < len(names) - 1
+    assert names[names.index("SessionEnded") + 1] == "SessionStarted"
+
+
+def test_a_failing_subscriber_is_logged_and_the_others_and_the_session_go_on(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(event: object) -> None:
+        raise RuntimeError("boom")
+
+    after: list[object] = []
+    window.controller.events.subscribe(broken)
+    window.controller.events.subscribe(after.append)
+    start_basics(qtbot, window)
+    advance(window, clock, 6)
+    assert type(after[0]).__name__ == "SessionStarted"
+    assert shown(window)["phase"] == "Hold"
+    assert "RuntimeError: boom" in caplog.text
 
 
 def test_settings_remember_last_routine_and_geometry(
@@ -403,7 +423,8 @@ def test_closing_during_a_session_stops_it(
     qtbot: QtBot, make_window: WindowFactory, clock: FakeClock
 ) -> None:
     ended: list[object] = []
-    window = make_window(listeners=[ended.append])
+    window = make_window()
+    window.controller.events.subscribe(ended.append)
     start_basics(qtbot, window)
     advance(window, clock, 6)
     window.close()
