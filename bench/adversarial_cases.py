@@ -342,6 +342,79 @@ def _odd_unicode() -> list[Case]:
     return cases
 
 
+def _as_written() -> list[Case]:
+    """Ids with spaces or a newline, keys no keyboard types, text that hides or reverses."""
+    kind = "as written"
+
+    def name(value: str) -> str:
+        return good_with("name: Mine", f'name: "{value}"')
+
+    two_keys = _symptom("k").replace(
+        "stretches:",
+        "  kelvin:\n    label: Kelvin\n    key: '\u212a'\n    action: stop\nstretches:",
+    )
+    cases = [
+        file_case("id-leading-space", kind, good_with("id: mine", 'id: " mine"')),
+        file_case("id-trailing-space", kind, good_with("id: mine", "id: 'mine '")),
+        file_case("id-trailing-newline", kind, good_with("id: mine", 'id: "mine\\n"')),
+        file_case("id-bundled-newline", kind, good_with("id: mine", 'id: "hamstring-basics\\n"')),
+        file_case("stretch-id-newline", kind, good_with("my-stretch:\n", '"my-stretch\\n":\n')),
+        file_case(
+            "stretch-ref-space", kind, good_with("stretch: my-stretch", "stretch: ' my-stretch'")
+        ),
+        file_case(
+            "stop-on-space", kind, good_with("name: Mine", "name: Mine\n    stop_on: ['pain ']")
+        ),
+        file_case("key-kelvin-beside-k", kind, two_keys),
+    ]
+    keys = {
+        "kelvin": "\u212a",
+        "angstrom": "\u212b",
+        "ohm": "\u2126",
+        "fullwidth-k": "\uff2b",
+        "dz-ligature": "\u01c4",
+        "script-l": "\u2113",
+        "capital-sharp-s": "\u1e9e",
+        "ideograph": "\u4e2d",
+        "small-capital": "\u1d00",
+    }
+    cases += [file_case(f"key-{n}", kind, _symptom(k)) for n, k in keys.items()]
+    names = {
+        "zero-width": "\\u200b",
+        "bidi-only": "\\u202e\\u202c",
+        "rtl-override": "\\u202eeniM",
+        "newline": "a\\nb",
+        "line-separator": "x\\u2028y",
+        "paragraph-separator": "x\\u2029y",
+        "hangul-filler": "\\u3164",
+        "word-joiner": "\\u2060",
+        "tab": "a\\tb",
+        "bom-only": "\\ufeff",
+    }
+    cases += [file_case(f"name-{n}", kind, name(v)) for n, v in names.items()]
+    cases += [
+        file_case(
+            "label-zero-width", kind, _symptom("X").replace("label: Itch", 'label: "\\u200b"')
+        ),
+        file_case(
+            "area-newline",
+            kind,
+            good_with("name: My stretch", 'name: My stretch\n    area: ["a\\nb"]'),
+        ),
+        file_case(
+            "description-invisible",
+            kind,
+            good_with("name: Mine", 'name: Mine\n    description: "\\u200b \\u200c"'),
+        ),
+        file_case(
+            "instruction-invisible",
+            kind,
+            good_with("[Stand tall, Lean in]", '[Stand tall, "\\u2060"]'),
+        ),
+    ]
+    return cases
+
+
 def _references() -> list[Case]:
     return [
         file_case(
@@ -519,6 +592,7 @@ def all_cases() -> list[Case]:
         *_durations(),
         *_wrong_types(),
         *_odd_unicode(),
+        *_as_written(),
         *_references(),
         *_file_system(),
     ]

@@ -44,9 +44,11 @@ MAX_DURATION = 60 * 60
 # Longer than any number a routine file needs ('3600', '1_000', '0x10'), far below what makes
 # int() slow or refuse.
 MAX_NUMBER_CHARS = 32
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Patterns that check a whole value are used with fullmatch ('$' would let a trailing
+# newline through: "hamstring-basics\n").
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # ASCII digits only: '²' or '٣' are digits to Python's \d and str.isdigit(), not to int().
-DURATION_PATTERN = re.compile(r"^(?:([0-9]+)h)?\s*(?:([0-9]+)m)?\s*(?:([0-9]+)s)?$", re.ASCII)
+DURATION_PATTERN = re.compile(r"(?:([0-9]+)h)?\s*(?:([0-9]+)m)?\s*(?:([0-9]+)s)?", re.ASCII)
 RESERVED_KEYS = {
     "space": "pause and resume",
     "left": "back",
@@ -225,7 +227,7 @@ class _Checker:
         result: list[tuple[str, yaml.Node, yaml.Node]] = []
         for key, value in entries.items():
             key_node = key_nodes[key]
-            if not ID_PATTERN.match(key):
+            if not ID_PATTERN.fullmatch(key):
                 self.error(
                     key_node,
                     f"'{_short(key)}' {where} is not a valid id: use lowercase letters, digits and "
@@ -276,7 +278,21 @@ class _Checker:
             return False
         return True
 
-    def text(self, node: yaml.Node | None, where: str, default: str | None = None) -> str | None:
+    def text(
+        self,
+        node: yaml.Node | None,
+        where: str,
+        default: str | None = None,
+        *,
+        single_line: bool = False,
+        strip: bool = True,
+    ) -> str | None:
+        """Text as written (stripped unless ``strip`` is off), or None with an error.
+
+        A ``single_line`` value (an id, a name, a label, a key) holds no line break, control,
+        format (zero-width, bidi) or separator character: each would hide text, reverse it or
+        break the lines of a table. Text with nothing visible in it is empty.
+        """
         if node is None:
             return default
         value = self.scalar(node, where)
@@ -295,8 +311,10 @@ class _Checker:
             self.error(node, f"{where} must be text, not {_kind(node)}")
             return None
         # A number is kept as written ('1.10' stays '1.10', not '1.1').
-        text = (value if isinstance(value, str) else str(node.value)).strip()
-        if not text:
+        text = value if isinstance(value, str) else str(node.value)
+        if strip:
+            text = text.strip()
+        if not text or not visible(text):
             self.error(node, f"{where} is empty")
             return None
         if len(text) > MAX_TEXT_CHARS:
@@ -309,10 +327,35 @@ class _Checker:
             code = ord(control.group())
             self.error(node, f"{where} holds a control character (U+{code:04X}): remove it")
             return None
+        if single_line:
+            hidden = _first_hidden(text)
+            if hidden is not None:
+                self.error(node, f"{where} {_hidden_problem(hidden)}")
+                return None
         return text
 
+    def identifier(self, node: yaml.Node | None, where: str, invalid: str) -> str | None:
+        """An id exactly as written: lowercase letters, digits and dashes, nothing around them.
+
+        ``invalid`` follows the quoted value in the error ("is not a valid routine id").
+        """
+        text = self.text(node, where, single_line=True, strip=False)
+        if text is None or ID_PATTERN.fullmatch(text):
+            return text
+        assert node is not None  # text() returns None for a missing node
+        message = f"'{_short(text)}' {invalid}"
+        if ID_PATTERN.fullmatch(text.strip()):
+            message += ": remove the spaces around it"
+        self.error(node, message)
+        return None
+
     def text_list(
-        self, node: yaml.Node | None, where: str, *, required: bool = False
+        self,
+        node: yaml.Node | None,
+        where: str,
+        *,
+        required: bool = False,
+        single_line: bool = False,
     ) -> tuple[str, ...]:
         if node is None:
             return ()
@@ -325,7 +368,7 @@ class _Checker:
             return ()
         items = []
         for number, item in enumerate(node.value, start=1):
-            text = self.text(item, f"item {number} of {where}")
+            text = self.text(item, f"item {number} of {where}", single_line=single_line)
             if text is not None:
                 items.append(text)
         if required and not node.value:
@@ -462,7 +505,7 @@ def parse_duration(value: object) -> int | None:
         return None
     if text.isdigit():
         return _whole(text)
-    match = DURATION_PATTERN.match(text)
+    match = DURATION_PATTERN.fullmatch(text)
     if match is None:
         return None
     hours, minutes, seconds = (_whole(part) if part else 0 for part in match.groups())
@@ -579,6 +622,36 @@ def _too_deep(text: str) -> _Loc | None:
 # Control characters a quoted value can still hold through escapes ("\0", "\e", "\x07").
 _CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
+# What a one-line value may not hold: line breaks and other controls (Cc), format characters
+# such as zero-width spaces and bidi overrides (Cf), and line and paragraph separators.
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
+# What shows nothing on its own: those, spaces, combining marks, and letters drawn blank.
+_BLANK_CATEGORIES = _HIDDEN_CATEGORIES | {"Zs", "Mn", "Me"}
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _first_hidden(text: str) -> str | None:
+    """The first character a one-line value may not hold, if any."""
+    return next((c for c in text if unicodedata.category(c) in _HIDDEN_CATEGORIES), None)
+
+
+def visible(text: str) -> bool:
+    """True when the text shows something: not only spaces, zero-width or blank characters."""
+    return any(
+        unicodedata.category(c) not in _BLANK_CATEGORIES and c not in _BLANK_LETTERS for c in text
+    )
+
+
+def _hidden_problem(character: str) -> str:
+    code = ord(character)
+    if character in "\n\r\x85\u2028\u2029":
+        return f"must be one line: it holds a line break (U+{code:04X}); remove it"
+    if unicodedata.category(character) == "Cc":
+        return f"holds a control character (U+{code:04X}): remove it"
+    name = unicodedata.name(character, "").lower() or "an invisible character"
+    return f"holds an invisible or direction-changing character (U+{code:04X}, {name}): remove it"
+
+
 # Characters YAML 1.1 refuses anywhere in a file (what PyYAML's reader checks).
 _NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -666,11 +739,11 @@ def _parse_symptom(checker: _Checker, symptom_id: str, node: yaml.Node) -> Sympt
     entries = checker.mapping(node, where, SYMPTOM_KEYS, required=("label", "key", "action"))
     if entries is None:
         return None
-    label = checker.text(entries.get("label"), f"label {where}")
-    key = checker.text(entries.get("key"), f"key {where}")
+    label = checker.text(entries.get("label"), f"label {where}", single_line=True)
+    key = checker.text(entries.get("key"), f"key {where}", single_line=True)
     if key is not None:
         key = _check_key(checker, entries["key"], key, where)
-    action = checker.text(entries.get("action"), f"action {where}")
+    action = checker.text(entries.get("action"), f"action {where}", single_line=True)
     if action is not None and action not in ACTIONS:
         checker.error(
             entries["action"],
@@ -699,47 +772,72 @@ def _check_key(checker: _Checker, node: yaml.Node, key: str, where: str) -> str 
         checker.error(node, f"key '{_short(key)}' {where} is taken by the window ({reserved})")
         return None
     if not is_usable_key(key):
+        code = "" if key.isascii() or len(key) != 1 else f" (U+{ord(key):04X})"
         checker.error(
             node,
-            f"key '{_short(key)}' {where} must be a single letter or a digit 0-9 that is "
-            "one key on the keyboard (not, for example, 'ß', whose capital is 'SS')",
+            f"key '{_short(key)}'{code} {where} must be a single letter or a digit 0-9 that is "
+            "one key on the keyboard (not, for example, 'ß', whose capital is 'SS', or a "
+            "symbol that looks like a letter, such as the Kelvin sign)",
         )
         return None
     return key.upper()
 
 
+# Scripts whose letters are each one key on a common keyboard layout. Ideographs, syllables
+# typed through an input method and symbols that look like letters are not.
+_KEYBOARD_SCRIPTS = frozenset(
+    {"LATIN", "GREEK", "CYRILLIC", "ARMENIAN", "GEORGIAN", "HEBREW", "ARABIC", "THAI"}
+)
+
+
 def is_usable_key(key: str) -> bool:
-    """A single letter or ASCII digit whose capital is one character and maps back to it.
+    """A digit 0-9 or a letter that is one key on a keyboard, whose capital maps back to it.
 
     The window binds the capital as a shortcut: Qt maps one character to one key, and finds
     no key for 'SS' (from 'ß'), 'FF' (from 'ﬀ'), 'İ' (whose lower case is two characters) or
-    a character beyond U+FFFF.
+    a character beyond U+FFFF. A compatibility character (one that NFKC normalisation changes,
+    such as the Kelvin sign 'K' or 'Ǆ') is refused: no keyboard types it, so a symptom bound to
+    it could never be reported.
     """
     if len(key) != 1:
         return False
     if key.isascii():
         return key.isalnum()
     upper = key.upper()
-    return (
-        len(upper) == 1
-        and ord(upper) <= 0xFFFF  # one UTF-16 unit: Qt finds no key for a surrogate pair
-        and unicodedata.category(key) in ("Lu", "Ll", "Lt", "Lo")
-        and upper.lower() == key.lower()
-        and len(upper.lower()) == 1
-    )
+    if (
+        len(upper) != 1
+        or ord(upper) > 0xFFFF  # one UTF-16 unit: Qt finds no key for a surrogate pair
+        or unicodedata.category(key) not in ("Lu", "Ll", "Lt", "Lo")
+        or upper.lower() != key.lower()
+        or len(key.casefold()) != 1
+        or len(upper.lower()) != 1
+    ):
+        return False
+    if any(unicodedata.normalize("NFKC", c) != c for c in (key, upper)):
+        return False
+    script = unicodedata.name(upper, "").split(" ", 1)[0]
+    if script == "LATIN":  # not the phonetic, small capital and other rarely typed blocks
+        return ord(upper) < 0x0250 or 0x1E00 <= ord(upper) <= 0x1EFF
+    return script in _KEYBOARD_SCRIPTS
+
+
+def key_identity(key: str) -> str:
+    """What makes two symptom keys the same key: equal after NFKC and case folding."""
+    return unicodedata.normalize("NFKC", key).casefold()
 
 
 def _check_symptom_keys(checker: _Checker, parsed: ParsedFile) -> None:
     seen: dict[str, str] = {}
     for symptom_id, (symptom, loc) in parsed.symptoms.items():
-        if symptom.key in seen:
+        same = key_identity(symptom.key)
+        if same in seen:
             checker.error(
                 loc,
                 f"symptom '{_short(symptom_id)}' uses key '{symptom.key}', which symptom "
-                f"'{_short(seen[symptom.key])}' already uses",
+                f"'{_short(seen[same])}' already uses",
             )
         else:
-            seen[symptom.key] = symptom_id
+            seen[same] = symptom_id
 
 
 def _parse_stretch(
@@ -749,15 +847,15 @@ def _parse_stretch(
     entries = checker.mapping(node, where, STRETCH_KEYS, required=("name", "instructions"))
     if entries is None:
         return None
-    name = checker.text(entries.get("name"), f"name {where}")
+    name = checker.text(entries.get("name"), f"name {where}", single_line=True)
     area: tuple[str, ...] = ()
     if "area" in entries:
         area_node = entries["area"]
         if isinstance(area_node, yaml.ScalarNode):
-            single = checker.text(area_node, f"area {where}")
+            single = checker.text(area_node, f"area {where}", single_line=True)
             area = (single,) if single else ()
         else:
-            area = checker.text_list(area_node, f"area {where}")
+            area = checker.text_list(area_node, f"area {where}", single_line=True)
     sided = checker.boolean(entries.get("sided"), f"sided {where}", default=False)
     instructions = checker.text_list(
         entries.get("instructions"), f"instructions {where}", required=True
@@ -807,8 +905,8 @@ def _parse_routine_list(
         if routine is None:
             checker.left_out(known, routine_node, f"routine {number}")
         # Ids count even for a routine with errors, so a repeat of it is reported too.
-        routine_id = _peek_id(routine_node)
-        if routine_id is None or not ID_PATTERN.match(routine_id):
+        routine_id = routine.id if routine is not None else _peek_id(routine_node)
+        if routine_id is None or not ID_PATTERN.fullmatch(routine_id):
             continue
         loc = _loc(routine_node)
         if routine_id in first_at:
@@ -845,15 +943,12 @@ def _parse_routine(
     entries = checker.mapping(node, where, ROUTINE_KEYS, required=("id", "name", "steps"))
     if entries is None:
         return None
-    routine_id = checker.text(entries.get("id"), f"id {where}")
-    if routine_id is not None and not ID_PATTERN.match(routine_id):
-        checker.error(
-            entries["id"],
-            f"'{_short(routine_id)}' is not a valid routine id: use lowercase letters, digits "
-            "and dashes",
-        )
-        routine_id = None
-    name = checker.text(entries.get("name"), f"name {where}")
+    routine_id = checker.identifier(
+        entries.get("id"),
+        f"id {where}",
+        "is not a valid routine id: use lowercase letters, digits and dashes",
+    )
+    name = checker.text(entries.get("name"), f"name {where}", single_line=True)
     description = checker.text(entries.get("description"), f"description {where}", default="")
     steps: list[_RawStep] = []
     if "steps" in entries:
@@ -896,11 +991,12 @@ def _parse_stop_on(
     ids: list[str] = []
     ok = True
     for number, item in enumerate(node.value, start=1):
-        symptom_id = checker.text(item, f"item {number} of stop_on {where}")
+        symptom_id = checker.identifier(
+            item,
+            f"item {number} of stop_on {where}",
+            f"in stop_on {where} is not a valid symptom id",
+        )
         if symptom_id is None:
-            ok = False
-        elif not ID_PATTERN.match(symptom_id):
-            checker.error(item, f"'{symptom_id}' in stop_on {where} is not a valid symptom id")
             ok = False
         elif symptom_id in ids:
             checker.error(item, f"symptom '{symptom_id}' is listed twice in stop_on {where}")
@@ -923,7 +1019,9 @@ def _parse_step(
     entries = checker.mapping(node, where, STEP_KEYS, required=("stretch", "hold"))
     if entries is None:
         return None
-    stretch_id = checker.text(entries.get("stretch"), f"stretch {where}")
+    stretch_id = checker.identifier(
+        entries.get("stretch"), f"stretch {where}", f"is not a valid stretch id ({where[3:]})"
+    )
     if stretch_id is not None:
         parsed.step_refs.append((where[3:], stretch_id, _loc(entries["stretch"])))
     hold = checker.duration(entries.get("hold"), f"hold {where}", -1, 1)
@@ -1227,20 +1325,21 @@ def _unresolved(
                 loc.line,
                 loc.column,
                 f"{routine} stops on unknown symptom "
-                f"'{symptom_id}'{_did_you_mean(symptom_id, symptoms)}",
+                f"'{_short(symptom_id)}'{_did_you_mean(symptom_id, symptoms)}",
             )
     keys: dict[str, str] = {}
     for symptom in symptoms.values():
-        if symptom.key in keys and symptom.source == parsed.source:
+        same = key_identity(symptom.key)
+        if same in keys and symptom.source == parsed.source:
             _, loc = parsed.symptoms[symptom.id]
             yield RoutineError(
                 parsed.source,
                 loc.line,
                 loc.column,
                 f"symptom '{symptom.id}' uses key '{symptom.key}', which symptom "
-                f"'{_short(keys[symptom.key])}' already uses",
+                f"'{_short(keys[same])}' already uses",
             )
-        keys.setdefault(symptom.key, symptom.id)
+        keys.setdefault(same, symptom.id)
 
 
 def _build_routine(raw: _RawRoutine, stretches: dict[str, _RawStretch], source: str) -> Routine:

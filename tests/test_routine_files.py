@@ -536,3 +536,147 @@ def test_messages_quote_long_values_cut_short() -> None:
         f"hold in step 1 of routine '{'A' * 40}…' is not a duration: 'x' (write 30, '30s', "
         "'1m' or '1m30s')",
     ]
+
+
+# ----------------------------------------------------------------- ids and text as written
+
+
+def test_a_routine_id_with_spaces_around_it_is_a_located_error_not_a_silent_drop() -> None:
+    for written in ('" mine"', "'mine '", '"mine\\t"'):
+        (error,) = errors_of(GOOD.replace("id: mine", f"id: {written}"))
+        assert (error.line, error.column) == (3, 10)
+        assert "is not a valid routine id" in error.message or "control" in error.message
+    (error,) = errors_of(GOOD.replace("id: mine", 'id: " mine"'))
+    assert error.message.endswith("remove the spaces around it")
+
+
+def test_a_stretch_reference_and_stop_on_id_are_checked_as_written() -> None:
+    (error,) = errors_of(GOOD.replace("stretch: wall-calf", "stretch: ' wall-calf'"))
+    assert "' wall-calf' is not a valid stretch id" in error.message
+    text = GOOD.replace("name: Mine,", "name: Mine, stop_on: ['pain ' ],")
+    (error,) = errors_of(text)
+    assert "'pain ' in stop_on in routine 'mine' is not a valid symptom id" in error.message
+
+
+def test_an_id_with_a_trailing_newline_does_not_pass_as_valid() -> None:
+    # '$' matches before a final newline: the id must be matched whole.
+    (error,) = errors_of(GOOD.replace("id: mine", 'id: "hamstring-basics\\n"'))
+    assert error.line == 3
+    assert "\n" not in error.message
+    text = GOOD.replace("stretch: wall-calf", 'stretch: "wall-calf\\n"')
+    (error,) = errors_of(text)
+    assert "\n" not in error.message
+    stretch = 'format: 1\nstretches:\n  "mine\\n": {name: Mine, instructions: [Do it.]}\n'
+    (error,) = errors_of(stretch)
+    assert "is not a valid id" in error.message
+    assert "\n" not in error.message
+
+
+def test_a_user_file_repeating_a_bundled_id_with_a_newline_is_refused(tmp_path: Path) -> None:
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(GOOD.replace("id: mine", 'id: "hamstring-basics\\n"'), encoding="utf-8")
+    result = load_library([BUNDLED, mine])
+    report = result.report_for(mine)
+    assert report is not None
+    assert not report.ok
+    assert [r.id for r in result.library.routines].count("hamstring-basics") == 1
+
+
+def test_durations_are_matched_whole() -> None:
+    assert parse_duration("30s") == 30
+    assert parse_duration("30s\n") == 30  # stripped like any value
+    assert parse_duration("30s\nx") is None
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["\u212a", "\u212b", "\u2126", "\u01c4", "\u2113", "\uff2b", "\u1e9e", "中", "\u1d00"],
+)
+def test_keys_no_keyboard_types_are_refused(key: str) -> None:
+    # The Kelvin sign, the Angstrom and Ohm signs, a DŽ ligature, a script l, a fullwidth K,
+    # a capital sharp s (casefolds to 'ss'), an ideograph and a small capital are letters to
+    # Unicode but keys on no common keyboard.
+    assert not is_usable_key(key)
+    text = f"format: 1\nsymptoms:\n  x: {{label: X, key: '{key}', action: stop}}\nstretches: {{}}\n"
+    (error,) = errors_of(text)
+    assert "key" in error.message
+
+
+def test_a_kelvin_sign_beside_k_is_refused_and_k_still_works() -> None:
+    text = (
+        "format: 1\nsymptoms:\n"
+        "  pain: {label: Pain, key: k, action: stop}\n"
+        "  other: {label: Other, key: '\u212a', action: continue}\n"
+        "stretches: {}\n"
+    )
+    (error,) = errors_of(text)
+    assert error.line == 4
+
+
+def test_keys_that_are_equal_after_case_folding_clash() -> None:
+    text = (
+        "format: 1\nsymptoms:\n"
+        "  a: {label: A, key: 'σ', action: stop}\n"
+        "  b: {label: B, key: 'Σ', action: continue}\n"
+        "stretches: {}\n"
+    )
+    (error,) = errors_of(text)
+    assert error.line == 4
+    assert "already uses" in error.message
+
+
+INVISIBLE = ["\u200b", "\u202e\u202c", "\u2060", "\ufeff", "\u3164", " \u200d ", "\u0301"]
+
+
+@pytest.mark.parametrize("value", INVISIBLE)
+def test_a_name_with_nothing_visible_is_empty(value: str) -> None:
+    escaped = value.encode("unicode_escape").decode()
+    (error,) = errors_of(GOOD.replace("name: Mine", f'name: "{escaped}"'))
+    assert error.line == 3
+    assert "name in routine 'mine'" in error.message
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("a\\nb", "line break (U+000A)"),
+        ("x\\u2028y", "line break (U+2028)"),
+        ("x\\u2029y", "line break (U+2029)"),
+        ("\\u202eenilno\\u202c", "U+202E, right-to-left override"),
+        ("ab\\u200bc", "U+200B, zero width space"),
+        ("a\\u2066b\\u2069", "U+2066"),
+        ("a\\tb", "control character (U+0009)"),
+    ],
+)
+def test_one_line_fields_refuse_line_breaks_and_invisible_characters(
+    value: str, problem: str
+) -> None:
+    (error,) = errors_of(GOOD.replace("name: Mine", f'name: "{value}"'))
+    assert error.line == 3
+    assert problem in error.message
+    assert "\n" not in error.message
+    symptom = f'format: 1\nsymptoms:\n  x: {{label: "{value}", key: x, action: stop}}\n'
+    (error,) = errors_of(symptom + "stretches: {}\n")
+    assert error.line == 3
+    assert "label in symptom 'x'" in error.message
+    stretch = f'format: 1\nstretches:\n  x: {{name: "{value}", instructions: [Do it.]}}\n'
+    (error,) = errors_of(stretch)
+    assert "name in stretch 'x'" in error.message
+    area = f'format: 1\nstretches:\n  x: {{name: X, area: ["{value}"], instructions: [Do it.]}}\n'
+    (error,) = errors_of(area)
+    assert "area in stretch 'x'" in error.message
+
+
+def test_multi_line_text_keeps_its_line_breaks_but_not_only_invisible_text() -> None:
+    text = 'format: 1\nstretches:\n  x: {name: X, instructions: ["One.\\nTwo.", "\\u200b"]}\n'
+    (error,) = errors_of(text)
+    assert error.message == "item 2 of instructions in stretch 'x' is empty"
+    ok = 'format: 1\nstretches:\n  x: {name: X, instructions: ["One.\\nTwo."]}\n'
+    assert parse_routines(ok, "ok.yaml").stretches["x"].stretch.instructions == ("One.\nTwo.",)
+
+
+def test_names_in_other_scripts_and_joined_emoji_still_read() -> None:
+    # Right-to-left letters, a zero-width non-joiner's neighbours and combining accents are text.
+    for name in ("מתיחה", "Étirement", "Растяжка", "stretch 🙂"):
+        parsed = parse_routines(GOOD.replace("name: Mine", f"name: {name}"), "ok.yaml")
+        assert parsed.routines[0].name == name
