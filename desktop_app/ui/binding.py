@@ -29,5 +29,5 @@ def binding_problem(
     return (
         f"PySide6 {qt_version} has a bug that makes Stretch Timer crash within a minute of "
         f"counting down on Python {python[0]}.{python[1]}. Install another release, for example "
-        f"with: pip install 'PySide6-Essentials!={qt_version}' 'PySide6-Addons!={qt_version}'"
+        f"with: pip install 'PySide6-Essentials!={qt_version}'"
     )

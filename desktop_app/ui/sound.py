@@ -11,11 +11,12 @@ ends without looking at the screen. :class:`SoundCues` is a session listener (su
 
 Rests, skips, stops and pauses are silent. View > Sound cues (Ctrl+M) turns them off.
 
-QtMultimedia (PySide6-Addons) is imported only after the window's first paint, so start-up is
-not slowed. No sound is a normal state, never an error: QtMultimedia missing or failing to load
-(Debian needs ``libpulse0``), no audio output, or a sound that cannot be played are logged at
-INFO, the menu action is disabled with "No sound output found", and the session runs on.
-The player is injected (:class:`PlayerFactory`), so tests record the cues instead.
+The sounds are played by :mod:`desktop_app.audio` (miniaudio, from a worker thread: nothing here
+waits for the sound output). The player is made after the window's first paint, so start-up is
+not slowed. No sound is a normal state, never an error: the library missing, no sound server or
+device, an output that does not answer within :data:`OPEN_TIMEOUT_MS`, or a sound that cannot be
+played are logged at INFO, the menu action is disabled with "No sound output found", and the
+session runs on. The player is injected (:class:`PlayerFactory`), so tests record the cues instead.
 """
 
 from __future__ import annotations
@@ -26,25 +27,21 @@ import math
 from collections.abc import Callable, Mapping
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
-from PySide6.QtCore import QLoggingCategory, QObject, QTimer, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 
+from desktop_app.audio import CuePlayer, Device, MiniaudioDevice, NoSoundError, read_wav
 from desktop_app.events import Event, HoldEnded, Phase, PhaseStarted, SecondChanged, SessionEnded
 from desktop_app.paths import resources_dir
 from desktop_app.ui.deferred import after_first_paint
 from desktop_app.ui.window import MainWindow
 
-if TYPE_CHECKING:
-    from PySide6.QtMultimedia import QSoundEffect
+__all__ = ["NO_OUTPUT", "Cue", "NoSoundError", "SoundCues", "attach_sound_cues", "sound_files"]
 
 log = logging.getLogger(__name__)
 
 NO_OUTPUT = "No sound output found"
-QUIET_QT_MULTIMEDIA = "qt.multimedia.symbolsresolver.warning=false\nqt.multimedia.ffmpeg.info=false"
-"""QtMultimedia reports optional libraries it did not find (PipeWire, VA-API: video decoding) and
-its FFmpeg version on every start; none of it matters for short WAVs. QT_LOGGING_RULES still
-overrides this."""
 TICK_SECONDS = range(1, 4)
 """The displayed seconds of a prepare pause that tick: 3, 2 and 1."""
 FINISH_DELAY_MS = 550
@@ -52,6 +49,8 @@ FINISH_DELAY_MS = 550
 VOLUME = 0.8
 PENDING_LIMIT = 4
 """Cues kept while the player is still loading (a session started with ``--start``)."""
+OPEN_TIMEOUT_MS = 5000
+"""A sound output that has not opened by then counts as none (a sound server that hangs)."""
 
 
 class Cue(enum.Enum):
@@ -71,78 +70,77 @@ def sound_files(folder: Path | None = None) -> dict[Cue, Path]:
     return {cue: base / cue.file_name for cue in Cue}
 
 
-class NoSoundError(Exception):
-    """There is no way to play sound here; the message says why (for the log)."""
-
-
 class Player(Protocol):
-    def play(self, cue: Cue) -> None: ...
+    def play(self, cue: Cue) -> None:
+        """Plays ``cue`` soon; must return at once."""
+        ...
+
+    def close(self) -> None:
+        """Lets go of the sound output; must return at once."""
+        ...
 
 
 class PlayerFactory(Protocol):
     """Builds a player for ``sounds`` or raises :class:`NoSoundError`.
 
-    ``on_failure`` is called with a reason if the player finds out later that it cannot play.
+    The player calls ``on_ready`` once it can play, or ``on_failure`` with a reason if it
+    cannot (also later, when the output fails), on the thread of ``parent``.
     """
 
     def __call__(
-        self, sounds: Mapping[Cue, Path], parent: QObject, on_failure: Callable[[str], None]
+        self,
+        sounds: Mapping[Cue, Path],
+        parent: QObject,
+        on_ready: Callable[[], None],
+        on_failure: Callable[[str], None],
     ) -> Player: ...
 
 
-class QtSoundPlayer(QObject):
-    """One preloaded QSoundEffect per cue: low latency, nothing decoded while a session runs."""
+class AudioPlayer(QObject):
+    """:class:`desktop_app.audio.CuePlayer` for the window: what its thread says arrives here."""
+
+    _ready = Signal()
+    _failed = Signal(str)
 
     def __init__(
         self,
-        effects: Mapping[Cue, QSoundEffect],
+        sounds: Mapping[Cue, Path],
         parent: QObject,
+        on_ready: Callable[[], None],
         on_failure: Callable[[str], None],
+        open_device: Callable[[], Device] = MiniaudioDevice,
     ) -> None:
+        clips = {cue: read_wav(path, VOLUME) for cue, path in sounds.items()}  # NoSoundError
         super().__init__(parent)
-        self.effects = dict(effects)
-        self._on_failure = on_failure
-        self._failed = False
-        for cue, effect in self.effects.items():
-            effect.setParent(self)
-            effect.statusChanged.connect(partial(self._check_status, cue))
-            self._check_status(cue)
+        # Queued: the worker thread emits, the window's thread runs the callbacks.
+        self._ready.connect(on_ready, Qt.ConnectionType.QueuedConnection)
+        self._failed.connect(on_failure, Qt.ConnectionType.QueuedConnection)
+        self.cues: CuePlayer[Cue] = CuePlayer(
+            clips, self._ready.emit, self._failed.emit, open_device, name="sound-cues"
+        )
+        # Let go of the output with the window, and before Python shuts down at the latest (an
+        # output must not call into Python then; desktop_app.audio's atexit does the same).
+        self.destroyed.connect(partial(self.cues.close, 0.0))
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(partial(self.cues.close))
+        self.cues.start()
 
     def play(self, cue: Cue) -> None:
-        effect = self.effects.get(cue)
-        if effect is not None and not self._failed:
-            effect.play()
+        self.cues.play(cue)
 
-    def _check_status(self, cue: Cue) -> None:
-        from PySide6.QtMultimedia import QSoundEffect
-
-        effect = self.effects[cue]
-        if effect.status() is QSoundEffect.Status.Error and not self._failed:
-            self._failed = True
-            self._on_failure(f"{effect.source().toLocalFile()} cannot be played")
+    def close(self) -> None:
+        self.cues.close(timeout=0)
 
 
-def qt_player(
-    sounds: Mapping[Cue, Path], parent: QObject, on_failure: Callable[[str], None]
-) -> QtSoundPlayer:
-    """The real player (QtMultimedia's QSoundEffect); raises :class:`NoSoundError`."""
-    QLoggingCategory.setFilterRules(QUIET_QT_MULTIMEDIA)
-    try:
-        from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
-    except ImportError as exc:
-        raise NoSoundError(f"QtMultimedia cannot be loaded ({exc})") from None
-    if not QMediaDevices.audioOutputs():
-        raise NoSoundError("no audio output device")
-    missing = [str(path) for path in sounds.values() if not path.is_file()]
-    if missing:
-        raise NoSoundError(f"sound files missing: {', '.join(missing)}")
-    effects: dict[Cue, QSoundEffect] = {}
-    for cue, path in sounds.items():
-        effect = QSoundEffect()
-        effect.setSource(QUrl.fromLocalFile(str(path)))
-        effect.setVolume(VOLUME)
-        effects[cue] = effect
-    return QtSoundPlayer(effects, parent, on_failure)
+def audio_player(
+    sounds: Mapping[Cue, Path],
+    parent: QObject,
+    on_ready: Callable[[], None],
+    on_failure: Callable[[str], None],
+) -> AudioPlayer:
+    """The real player (miniaudio, see :mod:`desktop_app.audio`); raises :class:`NoSoundError`."""
+    return AudioPlayer(sounds, parent, on_ready, on_failure)
 
 
 def cue_for(event: Event) -> Cue | None:
@@ -168,8 +166,8 @@ class SoundCues(QObject):
     """Plays the session's cues for one window while its View > Sound cues action is checked.
 
     ``available`` is ``None`` until the player has been loaded (after the window's first
-    paint), then ``True`` or ``False``; :attr:`availability_changed` tells when it is known or
-    when sound fails later.
+    paint) and has opened the sound output, then ``True`` or ``False``;
+    :attr:`availability_changed` tells when it is known or when sound fails later.
     """
 
     availability_changed = Signal(bool)
@@ -177,9 +175,10 @@ class SoundCues(QObject):
     def __init__(
         self,
         window: MainWindow,
-        player_factory: PlayerFactory = qt_player,
+        player_factory: PlayerFactory = audio_player,
         sounds: Mapping[Cue, Path] | None = None,
         finish_delay_ms: int = FINISH_DELAY_MS,
+        open_timeout_ms: int = OPEN_TIMEOUT_MS,
     ) -> None:
         super().__init__(window)
         self.window = window
@@ -188,23 +187,30 @@ class SoundCues(QObject):
         self.player: Player | None = None
         self._factory = player_factory
         self._sounds = dict(sounds) if sounds is not None else sound_files()
+        self._loading = False
+        self._ready_early = False
         self._pending: list[Cue] = []
         self._after_hold_tone = False
         self._finish_timer = QTimer(self)
         self._finish_timer.setSingleShot(True)
         self._finish_timer.setInterval(finish_delay_ms)
         self._finish_timer.timeout.connect(partial(self._play, Cue.SESSION_FINISHED))
+        self._open_timer = QTimer(self)
+        self._open_timer.setSingleShot(True)
+        self._open_timer.setInterval(open_timeout_ms)
+        self._open_timer.timeout.connect(self._open_timed_out)
         window.controller.events.subscribe(self)
-        # The QtMultimedia import never delays the first picture.
+        # Opening the sound output never delays the first picture.
         after_first_paint(window, self._load_player)
 
     # ------------------------------------------------------------------ loading
 
     def _load_player(self) -> None:
-        if self.available is not None:
+        if self._loading or self.available is not None:
             return
+        self._loading = True
         try:
-            self.player = self._factory(self._sounds, self, self._on_failure)
+            player = self._factory(self._sounds, self, self._on_ready, self._on_failure)
         except NoSoundError as exc:
             self._set_unavailable(str(exc))
             return
@@ -212,13 +218,33 @@ class SoundCues(QObject):
             self._set_unavailable(f"the sound player failed to start ({exc!r})")
             return
         if self.available is False:  # it failed while starting
+            player.close()
             return
+        self.player = player
+        if self._ready_early:
+            self._became_ready()
+        else:
+            self._open_timer.start()
+
+    def _on_ready(self) -> None:
+        if self.available is not None:  # already given up on (timed out)
+            return
+        if self.player is None:  # ready before the factory returned
+            self._ready_early = True
+            return
+        self._became_ready()
+
+    def _became_ready(self) -> None:
+        self._open_timer.stop()
         self.available = True
         log.info("sound cues ready")
         self.availability_changed.emit(True)
         pending, self._pending = self._pending, []
         for cue in pending:
             self._play(cue)
+
+    def _open_timed_out(self) -> None:
+        self._set_unavailable(f"the sound output did not open within {OPEN_TIMEOUT_MS} ms")
 
     def _on_failure(self, reason: str) -> None:
         self._set_unavailable(reason)
@@ -228,8 +254,11 @@ class SoundCues(QObject):
             return
         log.info("sound cues are off: %s", reason)
         self.available = False
+        if self.player is not None:
+            self.player.close()
         self.player = None
         self._pending = []
+        self._open_timer.stop()
         self._finish_timer.stop()
         self.action.setEnabled(False)
         self.action.setToolTip(NO_OUTPUT)
@@ -254,7 +283,7 @@ class SoundCues(QObject):
     def _play(self, cue: Cue) -> None:
         if not self.enabled or self.available is False:
             return
-        if self.player is None:
+        if self.available is None or self.player is None:
             self._pending = [*self._pending, cue][-PENDING_LIMIT:]
             return
         try:
@@ -262,7 +291,12 @@ class SoundCues(QObject):
         except Exception as exc:  # a sound must never interrupt the session
             self._set_unavailable(f"playing {cue.value} failed ({exc!r})")
 
+    def close(self) -> None:
+        """Lets go of the sound output (the window is going away)."""
+        if self.player is not None:
+            self.player.close()
+
 
 def attach_sound_cues(window: MainWindow) -> SoundCues:
-    """Sound cues for ``window`` through QtMultimedia; never raises."""
+    """Sound cues for ``window`` (miniaudio, from a worker thread); never raises."""
     return SoundCues(window)
