@@ -286,6 +286,23 @@ def test_the_audio_module_imports_no_qt() -> None:
 # ---------------------------------------------------------------------------- miniaudio itself
 
 
+def test_miniaudio_comes_without_its_web_client_and_urllib_still_works() -> None:
+    code = (
+        "import sys\n"
+        "from desktop_app.audio import import_miniaudio\n"
+        "miniaudio = import_miniaudio()\n"
+        "assert miniaudio.PlaybackDevice\n"
+        "web = ('ssl', 'http.client', 'email', 'urllib.request')\n"
+        "loaded = [m for m in web if m in sys.modules]\n"
+        "assert not loaded, loaded\n"
+        "assert miniaudio.urllib.request.Request.__module__ == 'urllib.request'\n"
+        "import urllib.request, http.client\n"
+        "assert urllib.request.Request is miniaudio.urllib.request.Request\n"
+        "assert hasattr(http.client, 'HTTPSConnection')\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)
+
+
 def test_miniaudio_with_no_sound_server_is_no_sound_without_waiting(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
