@@ -12,7 +12,10 @@ cd "$(dirname "$0")"
 # also needs the xcb ones (Qt's own error names only libxcb-cursor0 when any is missing).
 APT_BASE=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 fonts-dejavu-core)
 APT_WINDOW=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-randr0
-  libxcb-render-util0 libxcb-image0 libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1 libpulse0)
+  libxcb-render-util0 libxcb-image0 libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1)
+# The sound cues: miniaudio opens libpulse.so.0 (PulseAudio, and PipeWire's pulse server) or
+# else libasound.so.2 (ALSA) when it plays; neither is linked, so ldd does not show them.
+APT_SOUND=(libpulse0 libasound2)
 
 apt_install() {
   local missing=() pkg
@@ -49,7 +52,9 @@ command="${1:-run}"
 [ $# -gt 0 ] && shift
 case "$command" in
   run)
-    if command -v dpkg-query >/dev/null; then apt_install "${APT_BASE[@]}" "${APT_WINDOW[@]}"; fi
+    if command -v dpkg-query >/dev/null; then
+      apt_install "${APT_BASE[@]}" "${APT_WINDOW[@]}" "${APT_SOUND[@]}"
+    fi
     setup_venv app
     exec .venv/bin/stretch-timer "$@"
     ;;
@@ -75,7 +80,9 @@ case "$command" in
     .venv/bin/lint-imports --no-cache
     ;;
   setup)
-    if command -v dpkg-query >/dev/null; then apt_install "${APT_BASE[@]}" "${APT_WINDOW[@]}"; fi
+    if command -v dpkg-query >/dev/null; then
+      apt_install "${APT_BASE[@]}" "${APT_WINDOW[@]}" "${APT_SOUND[@]}"
+    fi
     setup_venv test
     ;;
   *)
