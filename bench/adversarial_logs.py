@@ -627,7 +627,7 @@ def _oracle(data: Path) -> int | None:
 def _intact_sessions(healthy: Path, damaged: Path) -> int:
     """Sessions whose bytes the damage left alone: their cell, its pointer, the overflow pages
     and their page's type and cell count. An ideal recovery gets at least these back."""
-    from desktop_app.sqlite_pages import FileImage, _varint
+    from desktop_app.storage.pages import FileImage, _varint
 
     before, after = healthy.read_bytes(), damaged.read_bytes() if damaged.is_file() else b""
     changed = [i for i in range(min(len(before), len(after))) if before[i] != after[i]]

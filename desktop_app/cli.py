@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_app import __version__
+from desktop_app.formatting import duration_text
 from desktop_app.lifecycle import enable_faulthandler
 from desktop_app.logs import configure_logging
-from desktop_app.model import DEMO_ROUTINE_ID, duration_text
+from desktop_app.model import DEMO_ROUTINE_ID
 from desktop_app.paths import (
     bundled_routines_file,
     data_dir,
@@ -212,20 +213,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return status
 
 
-def _history_output(store: SessionStore, args: argparse.Namespace) -> str:
-    import io
-    import json
+def _history_text(store: SessionStore, args: argparse.Namespace) -> str:
+    from desktop_app.formatting import history_table
 
-    from desktop_app import storage
-
-    if args.json:
-        data = storage.history_json(store, args.since)
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    if args.csv:
-        buffer = io.StringIO()
-        storage.write_history_csv(store, args.since, buffer)
-        return buffer.getvalue()
-    return storage.history_text(store, args.since)
+    return history_table(store.sessions(args.since), args.since)
 
 
 MAX_UNREADABLE_SHOWN = 20
@@ -258,28 +249,48 @@ def cmd_history(args: argparse.Namespace) -> int:
         else:
             print("No sessions logged yet.")
         return EXIT_OK
+    left_out: list[str] = []
+
+    def salvage(damaged: SessionStore) -> SessionStore:
+        """Damage the opening did not see: read what can be read, into memory."""
+        nonlocal store
+        left_out.extend(damaged.unreadable())
+        damaged.close()
+        store, told = storage.open_salvaged(damaged.path)
+        for message in told:
+            say(message)
+        return store
+
     try:
-        try:
-            output = _history_output(store, args)
-        except storage.StorageError as exc:
-            if exc.kind != "corrupt":
-                say(exc.message)
-                return EXIT_INVALID
-            # Damage the opening did not see: read what can be read, into memory.
-            store.close()
-            store, messages = storage.open_salvaged(store.path)
-            for message in messages:
-                say(message)
-            output = _history_output(store, args)
-        unreadable = store.unreadable()
+        # JSON and CSV are written as they are read, a page at a time (flat memory at any size);
+        # damage met on the way goes on from the same place with what can be read.
+        written = 0
+        if args.json:
+            written = storage.write_history_json(store, args.since, sys.stdout, on_damage=salvage)
+            sys.stdout.write("\n")
+        elif args.csv:
+            written = storage.write_history_csv(store, args.since, sys.stdout, on_damage=salvage)
+        else:
+            try:
+                output = _history_text(store, args)
+            except storage.StorageError as exc:
+                if exc.kind != "corrupt":
+                    raise
+                output = _history_text(salvage(store), args)
+            sys.stdout.write(output)
+        unreadable = list(dict.fromkeys([*left_out, *store.unreadable()]))
         for line in unreadable[:MAX_UNREADABLE_SHOWN]:
             say(line)
         if len(unreadable) > MAX_UNREADABLE_SHOWN:
             say(f"... and {len(unreadable) - MAX_UNREADABLE_SHOWN} more left out.")
-        nothing_read = store.read_only_kind == "corrupt" and store.session_count() == 0
+        nothing_read = (
+            store.read_only_kind == "corrupt" and store.session_count() == 0 and not written
+        )
+    except storage.StorageError as exc:
+        say(exc.message)
+        return EXIT_INVALID
     finally:
         store.close()
-    sys.stdout.write(output)
     return EXIT_INVALID if nothing_read else EXIT_OK
 
 

@@ -18,18 +18,6 @@ DEMO_ROUTINE_ID = "quick-check"
 """The demo routine of ``resources/demo.yaml``: never counted toward streaks or weekly figures."""
 
 
-def duration_text(seconds: float) -> str:
-    """A length of time in words: ``30 s``, ``2 min``, ``4 min 10 s``, ``1 h 5 min``."""
-    whole = max(0, round(seconds))
-    if whole < 60:
-        return f"{whole} s"
-    minutes, secs = divmod(whole, 60)
-    if minutes >= 60:
-        hours, minutes = divmod(minutes, 60)
-        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-    return f"{minutes} min {secs} s" if secs else f"{minutes} min"
-
-
 def _empty_advice() -> Mapping[str, tuple[str, ...]]:
     return MappingProxyType({})
 

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from desktop_app.events import HoldEnded, SessionEnded, SymptomReported
-from desktop_app.model import Routine, Symptom, duration_text
+from desktop_app.formatting import duration_text
+from desktop_app.model import Routine, Symptom
 
 SEEK_HELP_TITLE = "See a professional if"
 ADVICE_TITLE = "What helps"

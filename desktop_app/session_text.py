@@ -5,7 +5,6 @@ Qt-free, used by :mod:`desktop_app.session_view`.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -19,22 +18,6 @@ Context = Literal["running", "stopped", "while_stopped", "chosen_stop"]
 on the stopped screen the person chose (stopping a stretch after a repeated symptom)."""
 
 # ---------------------------------------------------------------------- plain texts
-
-
-def clock_text(seconds: float, *, minutes_always: bool = False) -> str:
-    """A countdown reading: ``45`` under a minute, ``1:05`` from a minute, ``1:02:03`` beyond.
-
-    ``minutes_always`` writes ``0:45`` under a minute too (the routine's time left, which is
-    read as a clock time beside ``10:18 left``, never as a bare count).
-    """
-    whole = max(0, math.ceil(seconds))
-    if whole < 60 and not minutes_always:
-        return str(whole)
-    minutes, secs = divmod(whole, 60)
-    if minutes < 60:
-        return f"{minutes}:{secs:02d}"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}"
 
 
 def side_text(hold: PlannedHold) -> str:

@@ -38,13 +38,13 @@ from desktop_app.events import (
     StretchStopped,
     SymptomReported,
 )
-from desktop_app.model import PlannedHold, Routine, Symptom, duration_text
+from desktop_app.formatting import countdown_text, duration_text
+from desktop_app.model import PlannedHold, Routine, Symptom
 from desktop_app.session_summary import SymptomNote, symptom_notes
 from desktop_app.session_text import (
     Advice,
     Report,
     and_list,
-    clock_text,
     hold_title,
     note_advice,
     phase_text,
@@ -492,7 +492,7 @@ def _running_screen(snapshot: Snapshot, hold: PlannedHold, phase: Phase) -> Scre
         next_text = f"Next: {hold_title(nxt)} · {duration_text(nxt.hold)}"
     progress = (
         f"Stretch {snapshot.step_number} of {snapshot.step_total}"
-        f" · {clock_text(snapshot.routine_remaining, minutes_always=True)} left"
+        f" · {countdown_text(snapshot.routine_remaining, minutes_always=True)} left"
     )
     accent = _ACCENTS[phase]
     stretch = hold.stretch
@@ -502,7 +502,7 @@ def _running_screen(snapshot: Snapshot, hold: PlannedHold, phase: Phase) -> Scre
         phase_text=text,
         side_text=side_text(hold),
         progress_text=progress,
-        countdown_text=clock_text(snapshot.display),
+        countdown_text=countdown_text(snapshot.display),
         countdown_caption=caption,
         fraction_left=snapshot.fraction_left,
         next_text=next_text,

@@ -8,7 +8,7 @@ print the very same bytes.
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from desktop_app.storage import open_store
@@ -16,7 +16,7 @@ from desktop_app.storage import open_store
 PARIS = timezone(timedelta(hours=2))
 NEW_YORK = timezone(timedelta(hours=-4))
 DELHI = timezone(timedelta(hours=5, minutes=30))
-UTC0 = timezone.utc
+UTC0 = UTC
 
 STRETCHES = (
     ("towel-hamstring", "Towel hamstring stretch", "left"),
@@ -84,9 +84,7 @@ def build(data_dir: Path, sessions: int = 40) -> None:
             held_seconds=None if n % 2 else 100.0 / 3 * n,
         )
         if n % 5 == 2:
-            store.set_note_and_feeling(
-                sid, f'Felt "tight"\non the left, día {n} \\ ok', 1 + n % 5
-            )
+            store.set_note_and_feeling(sid, f'Felt "tight"\non the left, día {n} \\ ok', 1 + n % 5)
         elif n % 5 == 4:
             store.set_note_and_feeling(sid, None, 3)
     store.close()

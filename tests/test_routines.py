@@ -13,7 +13,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from desktop_app.model import PauseKind, duration_text
+from desktop_app.model import PauseKind
 from desktop_app.routines import (
     ParsedFile,
     RoutineError,
@@ -187,16 +187,6 @@ def test_durations(text: object, seconds: int) -> None:
 @pytest.mark.parametrize("text", ["", "s", "1.5s", "30 sec", "-5", True, None, 1.5, "m30"])
 def test_not_durations(text: object) -> None:
     assert parse_duration(text) is None
-
-
-def test_duration_text() -> None:
-    assert [duration_text(s) for s in (45, 60, 90, 630, 3900)] == [
-        "45 s",
-        "1 min",
-        "1 min 30 s",
-        "10 min 30 s",
-        "1 h 5 min",
-    ]
 
 
 def load_library_from_text(text: str):  # type: ignore[no-untyped-def]

@@ -17,14 +17,16 @@ from pathlib import Path
 import pytest
 
 from desktop_app import storage
+from desktop_app.formatting import history_table
 from desktop_app.storage import (
     SCHEMA_VERSION,
     SessionStore,
     StorageError,
     history_json,
-    history_text,
     open_store,
     open_store_readonly,
+    opening,
+    schema,
     write_history_csv,
 )
 
@@ -128,9 +130,9 @@ def test_a_later_migration_runs_once_on_open(
     assert first is not None
     log_session(first, at(date(2024, 5, 1)))
     first.close()
-    extra = (*storage.MIGRATIONS, ("ALTER TABLE sessions ADD COLUMN mood TEXT",))
-    monkeypatch.setattr(storage, "MIGRATIONS", extra)
-    monkeypatch.setattr(storage, "SCHEMA_VERSION", len(extra))
+    extra = (*schema.MIGRATIONS, ("ALTER TABLE sessions ADD COLUMN mood TEXT",))
+    monkeypatch.setattr(schema, "MIGRATIONS", extra)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", len(extra))
     second, messages = open_store(data_dir)
     assert messages == []
     assert second is not None
@@ -398,14 +400,14 @@ def test_another_program_writing_at_start_is_not_another_window(data_dir: Path) 
 
 def _force_read_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every connection is opened as on a read-only disk (tests run as root: chmod would not do)."""
-    real = storage._connect
+    real = opening.connect
 
     def read_only_connect(
         path: Path, read_only: bool, timeout: float, immutable: bool = False
     ) -> sqlite3.Connection:
         return real(path, True, timeout, immutable)
 
-    monkeypatch.setattr(storage, "_connect", read_only_connect)
+    monkeypatch.setattr(opening, "connect", read_only_connect)
 
 
 def test_read_only_database_keeps_history_readable(
@@ -776,7 +778,7 @@ def test_csv_has_one_row_per_hold_and_one_for_sessions_without(two_sessions: Ses
 
 
 def test_history_text(two_sessions: SessionStore) -> None:
-    text = history_text(two_sessions, None)
+    text = history_table(two_sessions.sessions(None), None)
     lines = text.splitlines()
     assert lines[0].split() == ["Date", "Routine", "Held", "Planned", "Status", "Symptoms"]
     assert "2024-05-03 06:45" in lines[2]
@@ -784,13 +786,10 @@ def test_history_text(two_sessions: SessionStore) -> None:
     assert "pain" in lines[2]
     assert "2024-05-01 07:00" in lines[3]
     assert "0:30" in lines[3]
-    assert history_text(two_sessions, date(2030, 1, 1)) == "No sessions logged since 2030-01-01.\n"
-
-
-def test_symptom_summary_and_duration() -> None:
-    assert storage.symptom_summary(["tingling", "pain", "tingling"]) == "tingling ×2, pain"
-    assert storage.format_duration(59.6) == "1:00"
-    assert storage.format_duration(3725) == "1:02:05"
+    since = date(2030, 1, 1)
+    assert history_table(two_sessions.sessions(since), since) == (
+        "No sessions logged since 2030-01-01.\n"
+    )
 
 
 def test_figures_pass_over_values_that_cannot_be_read(store: SessionStore) -> None:

@@ -14,7 +14,7 @@ from desktop_app import storage
 from desktop_app.events import HoldEnded, SessionEnded, SessionStarted
 from desktop_app.model import Routine, Step, Stretch
 from desktop_app.recorder import SessionRecorder
-from desktop_app.storage import SessionStore, history_json, open_store, open_store_readonly
+from desktop_app.storage import SessionStore, history_json, open_store, open_store_readonly, schema
 
 TZ = timezone(timedelta(hours=1))
 NOW = datetime(2024, 6, 1, 9, 30, 0)
@@ -278,7 +278,7 @@ def test_migrations_refuse_a_version_they_do_not_know() -> None:
     conn = sqlite3.connect(":memory:")
     for version in (-1, storage.SCHEMA_VERSION + 1):
         with pytest.raises(storage.DamagedError, match=f"version {version}"):
-            storage._migrate(conn, version)
+            schema.migrate(conn, version)
     conn.close()
 
 
@@ -290,7 +290,7 @@ def test_the_lock_is_released_when_opening_fails_unexpectedly(
     def broken(conn: sqlite3.Connection, version: int) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(storage, "_check_schema", broken)
+    monkeypatch.setattr(schema, "check_schema", broken)
     with pytest.raises(RuntimeError):
         open_store(data_dir)
     monkeypatch.undo()

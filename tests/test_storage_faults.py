@@ -17,7 +17,8 @@ from desktop_app import storage
 from desktop_app.events import HoldEnded, SessionEnded, SessionStarted
 from desktop_app.model import Routine, Step, Stretch
 from desktop_app.recorder import RETRY_DELAYS, SessionRecorder
-from desktop_app.storage import SessionStore, StorageError, history_json, open_store
+from desktop_app.storage import SessionStore, StorageError, errors, history_json, open_store
+from desktop_app.storage.lock import InstanceLock
 
 REPO = Path(__file__).resolve().parent.parent
 TZ = timezone(timedelta(hours=1))
@@ -146,7 +147,7 @@ def test_history_taking_the_lock_for_a_moment_does_not_make_a_second_window(
     first, _ = open_store(data_dir)
     assert first is not None
     first.close()
-    lock = storage._InstanceLock(data_dir / storage.LOCK_NAME)
+    lock = InstanceLock(data_dir / storage.LOCK_NAME)
     assert lock.try_existing()  # as history does while it marks interrupted sessions
     waited: list[float] = []
 
@@ -189,20 +190,18 @@ def sqlite_error(code: int, text: str = "some words") -> sqlite3.Error:
     ],
 )
 def test_errors_are_classified_by_their_code(code: int, kind: str, tmp_path: Path) -> None:
-    assert storage._classify(sqlite_error(code, "database is locked, full, malformed")) == kind
+    assert errors.classify(sqlite_error(code, "database is locked, full, malformed")) == kind
 
 
 def test_an_error_without_a_code_is_not_guessed_from_its_words() -> None:
-    assert (
-        storage._classify(sqlite3.ProgrammingError("database disk image is malformed")) == "other"
-    )
+    assert errors.classify(sqlite3.ProgrammingError("database disk image is malformed")) == "other"
 
 
 def test_an_io_error_on_a_full_disk_says_the_disk_is_full(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(storage, "_free_bytes", lambda folder: 0)
-    error = storage._wrap(sqlite_error(10 | (13 << 8)), data_dir / "sessions.db")
+    monkeypatch.setattr(errors, "free_bytes", lambda folder: 0)
+    error = errors.wrap(sqlite_error(10 | (13 << 8)), data_dir / "sessions.db")
     assert error.kind == "full"
     assert "is full" in error.message
 

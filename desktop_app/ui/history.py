@@ -39,17 +39,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.formatting import clock_duration, symptom_summary, total_minutes_text
 from desktop_app.model import Symptom
 from desktop_app.session_summary import symptom_notes
 from desktop_app.session_text import note_advice
 from desktop_app.storage import (
+    LoggedSession,
     PageCursor,
     SessionDetail,
     SessionStore,
-    SessionSummary,
     StorageError,
-    format_duration,
-    symptom_summary,
     write_history_csv,
 )
 from desktop_app.ui.history_chart import MinutesChart
@@ -68,17 +67,9 @@ FEELINGS = {1: "1 · awful", 2: "2 · poor", 3: "3 · okay", 4: "4 · good", 5: 
 _ModelIndex = QModelIndex | QPersistentModelIndex
 
 
-def session_date(summary: SessionSummary) -> str:
+def session_date(summary: LoggedSession) -> str:
     moment = summary.started_at
     return f"{moment:%a} {moment.day} {moment:%b %Y, %H:%M}"
-
-
-def total_time(seconds: float) -> str:
-    if 0 < seconds < 59.5:
-        return f"{round(seconds)} s"  # a first short session should not read as nothing
-    minutes = round(seconds / 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
 
 
 def days(count: int) -> str:
@@ -110,7 +101,7 @@ class SessionListModel(QAbstractTableModel):
     def __init__(self, store: SessionStore | None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._store = store
-        self._rows: list[SessionSummary] = []
+        self._rows: list[LoggedSession] = []
         self._cursor: PageCursor | None = None
         self._exhausted = store is None
         self._reported = ""
@@ -178,7 +169,7 @@ class SessionListModel(QAbstractTableModel):
 
     # -- the model -----------------------------------------------------------------------------
 
-    def summary(self, row: int) -> SessionSummary:
+    def summary(self, row: int) -> LoggedSession:
         return self._rows[row]
 
     def rowCount(self, parent: _ModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -205,7 +196,7 @@ class SessionListModel(QAbstractTableModel):
             if column == 1:
                 return summary.routine_name
             if column == 2:
-                return format_duration(summary.held_seconds)
+                return clock_duration(summary.held_seconds)
             if column == 3:
                 return STATUS_LABELS.get(summary.status, summary.status)
             return symptom_summary(summary.symptoms)
@@ -213,8 +204,8 @@ class SessionListModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
             parts = [
-                f"Held {format_duration(summary.held_seconds)} of "
-                f"{format_duration(summary.planned_seconds)} planned"
+                f"Held {clock_duration(summary.held_seconds)} of "
+                f"{clock_duration(summary.planned_seconds)} planned"
             ]
             if summary.feeling is not None:
                 parts.append(f"Felt {FEELINGS[summary.feeling]}")
@@ -252,8 +243,8 @@ class SessionDialog(QDialog):
         status = STATUS_LABELS.get(session.status, session.status)
         self.summary_label = QLabel(
             f"{session_date(session)} · {status} · held "
-            f"{format_duration(session.held_seconds)} of "
-            f"{format_duration(session.planned_seconds)} planned"
+            f"{clock_duration(session.held_seconds)} of "
+            f"{clock_duration(session.planned_seconds)} planned"
         )
         layout.addWidget(self.summary_label)
 
@@ -265,7 +256,7 @@ class SessionDialog(QDialog):
         self.holds_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         for row, hold in enumerate(detail.holds):
             side = f"{hold.side.capitalize()}, rep {hold.rep}" if hold.side else f"Rep {hold.rep}"
-            held = f"{format_duration(hold.held_seconds)} / {format_duration(hold.planned_seconds)}"
+            held = f"{clock_duration(hold.held_seconds)} / {clock_duration(hold.planned_seconds)}"
             cells = (hold.stretch_name, side, held, hold.outcome.capitalize())
             for column, text in enumerate(cells):
                 self.holds_table.setItem(row, column, QTableWidgetItem(text))
@@ -516,7 +507,7 @@ class HistoryWindow(QWidget):
         self.figure_labels["week"].setText(str(stats.sessions_this_week))
         self.figure_labels["current"].setText(days(stats.current_streak_days))
         self.figure_labels["longest"].setText(days(stats.longest_streak_days))
-        self.figure_labels["total"].setText(total_time(stats.total_seconds))
+        self.figure_labels["total"].setText(total_minutes_text(stats.total_seconds))
         self.chart.set_days(per_day)
 
     def _update_empty(self) -> None:

@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, QPoint, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QHelpEvent, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from desktop_app.formatting import chart_minutes_text
 from desktop_app.storage import DayMinutes
 
 
@@ -18,14 +19,6 @@ def nice_ceiling(value: float) -> int:
         if value <= step:
             return step
     return int(math.ceil(value / 30.0) * 30)
-
-
-def minutes_label(minutes: float) -> str:
-    if minutes <= 0:
-        return "nothing"
-    if minutes < 1:
-        return f"{round(minutes * 60)} s"
-    return f"{minutes:.0f} min" if minutes >= 10 else f"{minutes:.1f} min"
 
 
 class MinutesChart(QWidget):
@@ -99,7 +92,7 @@ class MinutesChart(QWidget):
                 day = self._days[index]
                 QToolTip.showText(
                     event.globalPos(),
-                    f"{day.day.strftime('%a %d %b')}: {minutes_label(day.minutes)}",
+                    f"{day.day.strftime('%a %d %b')}: {chart_minutes_text(day.minutes)}",
                     self,
                 )
             return True

@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.model import Library, Routine, Step, duration_text
+from desktop_app.formatting import duration_text
+from desktop_app.model import Library, Routine, Step
 from desktop_app.ui.text import routine_summary
 from desktop_app.ui.widgets import WARNING_ACCENT, bullet_html, scaled_font, wrapped_label
 

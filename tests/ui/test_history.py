@@ -324,18 +324,6 @@ def test_chart_tooltip_names_the_day(qtbot: QtBot, filled: SessionStore) -> None
     assert chart._index_at(QPoint(0, 5)) is None
 
 
-def test_total_time_reads_in_seconds_under_a_minute() -> None:
-    from desktop_app.ui.history import total_time
-
-    assert [total_time(s) for s in (0, 25, 59.4, 60, 3 * 3600 + 61)] == [
-        "0 min",
-        "25 s",
-        "59 s",
-        "1 min",
-        "3 h 01 min",
-    ]
-
-
 def test_session_detail_lists_every_red_flag_of_every_symptom_reported(
     qtbot: QtBot, store: SessionStore
 ) -> None:

@@ -29,7 +29,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from desktop_app.sqlite_pages import (
+from desktop_app.storage.errors import DamagedError
+from desktop_app.storage.pages import (
     BTREE_TYPES,
     TABLE_LEAF,
     FileImage,
@@ -44,11 +45,6 @@ logger = logging.getLogger(__name__)
 Row = tuple[Any, ...]
 
 _PROBE_BATCH = 256
-_SQLITE_INTERRUPT = 9
-
-
-class DamagedError(Exception):
-    """The file opens, but it is not a session log as this version writes one."""
 
 
 # ----------------------------------------------------------------------------------------------
@@ -82,7 +78,7 @@ def check_integrity(conn: sqlite3.Connection, budget: float | None) -> bool:
     try:
         result = conn.execute("PRAGMA integrity_check(1)").fetchone()[0]
     except sqlite3.OperationalError as exc:
-        if exc.sqlite_errorcode != _SQLITE_INTERRUPT:
+        if exc.sqlite_errorcode != sqlite3.SQLITE_INTERRUPT:
             raise
         logger.info("integrity_check stopped after %.2f s; the rest is checked as used", budget)
         return False
