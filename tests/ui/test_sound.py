@@ -212,7 +212,7 @@ def test_a_sound_that_fails_later_turns_the_cues_off_quietly(
     assert player.cues == [START]
     assert player.on_failure is not None
     with caplog.at_level("INFO", logger="desktop_app.ui.sound"):
-        player.on_failure("hold-started.wav cannot be played")  # a QSoundEffect in Error
+        player.on_failure("the sound output cannot start (-3)")  # the output went away
     assert cues.available is False
     assert not window.sound_action.isEnabled()
     assert window.sound_action.toolTip() == NO_OUTPUT
