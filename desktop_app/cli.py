@@ -12,7 +12,6 @@ import logging
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,20 +22,18 @@ from desktop_app.logs import configure_logging
 from desktop_app.model import DEMO_ROUTINE_ID
 from desktop_app.paths import (
     bundled_routines_file,
+    cache_dir,
     data_dir,
     data_dir_problem,
     demo_routines_file,
     user_routines_dir,
 )
-from desktop_app.routines import (
-    LoadResult,
-    find_routine_files,
-    load_library,
-    load_routines,
-)
 from desktop_app.safe_read import path_exists
 
 if TYPE_CHECKING:
+    from datetime import date
+
+    from desktop_app.routines import LoadResult
     from desktop_app.storage import SessionStore
 
 log = logging.getLogger(__name__)
@@ -120,16 +117,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _parse_date(text: str) -> date:
+    from datetime import date
+
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-01-31") from None
 
 
-def _load(args: argparse.Namespace) -> LoadResult:
-    data = data_dir(args.data_dir)
+def _routine_paths(args: argparse.Namespace, data: Path) -> tuple[Path, Path, list[Path]]:
+    """The bundled file, the user's folder and the extra paths, in the order they load."""
     demo = [demo_routines_file()] if args.demo else []
-    return load_routines(bundled_routines_file(), user_routines_dir(data), [*demo, *args.routines])
+    return bundled_routines_file(), user_routines_dir(data), [*demo, *args.routines]
+
+
+def _load(args: argparse.Namespace) -> LoadResult:
+    # PyYAML and the loader are imported only when files are read (not on a warm start).
+    from desktop_app.routines import load_routines
+
+    return load_routines(*_routine_paths(args, data_dir(args.data_dir)))
 
 
 def _missing(command: str, paths: Sequence[Path]) -> bool:
@@ -183,6 +189,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from desktop_app.routines import find_routine_files, load_library
+
     if _missing("validate", args.paths):
         return EXIT_USAGE
     bundled = bundled_routines_file()
@@ -295,7 +303,11 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    result = _load(args)
+    from desktop_app import library_cache
+
+    data = data_dir(args.data_dir)
+    # From the cache when no routine file has changed since the last start: no YAML is read.
+    result = library_cache.load(*_routine_paths(args, data), cache_dir(data))
     if args.routine and result.library.routine(args.routine) is None:
         known = ", ".join(r.id for r in result.library.routines) or "none"
         hint = " (the demo routine needs --demo)" if args.routine == DEMO_ROUTINE_ID else ""
@@ -313,7 +325,6 @@ def cmd_gui(args: argparse.Namespace) -> int:
     if broken is not None:
         print(f"stretch-timer: {broken}", file=sys.stderr)
         return EXIT_USAGE
-    data = data_dir(args.data_dir)
     # An unusable data directory does not stop the window: it runs unsaved and says so.
     problem = data_dir_problem(data)
     if problem is not None:
@@ -322,6 +333,8 @@ def cmd_gui(args: argparse.Namespace) -> int:
             "nothing will be saved. Choose another with --data-dir DIR.",
             file=sys.stderr,
         )
+    else:
+        library_cache.save(result, cache_dir(data))
     # The process's own set-up; the window's is run_app's.
     enable_faulthandler(data if problem is None else None)
     log_file = configure_logging(data if problem is None else None, debug=args.debug)

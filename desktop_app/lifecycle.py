@@ -1,8 +1,9 @@
 """How the process meets the OS: termination signals caught for a clean end, fatal errors logged.
 
 :class:`SignalCatcher` takes over SIGTERM, SIGHUP and SIGINT as early as possible. Its Python
-handlers only note the signal: the C-level handler also writes the signal's number to a socket
-(``signal.set_wakeup_fd``), and the window watches that socket with a ``QSocketNotifier``, so
+handlers only note the signal: the C-level handler also writes the signal's number to a pipe
+(``signal.set_wakeup_fd``; a socket pair on Windows), and the window watches it with a
+``QSocketNotifier``, so
 the signal is acted on from the event loop even while Qt is busy or a dialog runs its own loop,
 never in the middle of a write to the session log. Qt-free.
 
@@ -51,47 +52,44 @@ class SignalCatcher:
     """Catches :data:`CAUGHT_SIGNALS` and queues them for the event loop to handle.
 
     :meth:`install` must be called from the main thread. After that no caught signal kills the
-    process or raises ``KeyboardInterrupt``: each one waits in a socket until :meth:`take`
+    process or raises ``KeyboardInterrupt``: each one waits in a pipe until :meth:`take`
     returns it, and :attr:`fileno` is readable meanwhile. :meth:`uninstall` restores what was
     there before.
     """
 
     def __init__(self) -> None:
-        self._reader: socket.socket | None = None
-        self._writer: socket.socket | None = None
+        self._reader = -1
+        self._writer = -1
+        # Windows wants a socket for set_wakeup_fd: the pair is kept here (see _open_channel).
+        self._sockets: tuple[socket.socket, socket.socket] | None = None
         self._previous: dict[int, _Handler] = {}
         self._previous_wakeup = -1
 
     @property
     def installed(self) -> bool:
-        return self._reader is not None
+        return self._reader != -1
 
     @property
     def fileno(self) -> int:
-        """The socket to watch for readability; -1 when not installed."""
-        return self._reader.fileno() if self._reader is not None else -1
+        """The descriptor to watch for readability; -1 when not installed."""
+        return self._reader
 
     def install(self) -> bool:
         """Takes over the signals; False (and nothing changed) when that is not possible here."""
         if self.installed:
             return True
-        import socket  # here: a few milliseconds of start-up saved for the commands
-
         try:
-            reader, writer = socket.socketpair()
-            reader.setblocking(False)
-            writer.setblocking(False)
+            reader, writer = self._open_channel()
         except OSError as exc:  # pragma: no cover - out of file descriptors
             log.warning("cannot catch signals: %s", exc)
             return False
+        self._reader, self._writer = reader, writer
         try:
-            self._previous_wakeup = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+            self._previous_wakeup = signal.set_wakeup_fd(writer, warn_on_full_buffer=False)
         except ValueError as exc:  # not the main thread
             log.warning("cannot catch signals: %s", exc)
-            reader.close()
-            writer.close()
+            self._close_channel()
             return False
-        self._reader, self._writer = reader, writer
         for signo in CAUGHT_SIGNALS:
             self._previous[signo] = signal.getsignal(signo)
             signal.signal(signo, self._note)
@@ -100,19 +98,51 @@ class SignalCatcher:
     @staticmethod
     def _note(_signo: int, _frame: FrameType | None) -> None:
         # A Python handler replaces the default action (die, or raise KeyboardInterrupt);
-        # the C-level handler has already written the signal's number to the socket, and
+        # the C-level handler has already written the signal's number to the pipe, and
         # the event loop acts on it there (see take()), never in the middle of other code.
         return
+
+    def _open_channel(self) -> tuple[int, int]:
+        """A non-blocking pipe (no ``socket`` import: a few ms of start-up); sockets on Windows."""
+        if os.name == "posix":
+            reader, writer = os.pipe()
+            os.set_blocking(reader, False)
+            os.set_blocking(writer, False)
+            return reader, writer
+        import socket  # pragma: no cover - Windows
+
+        pair = socket.socketpair()  # pragma: no cover
+        for sock in pair:  # pragma: no cover
+            sock.setblocking(False)
+        self._sockets = pair  # pragma: no cover
+        return pair[0].fileno(), pair[1].fileno()  # pragma: no cover
+
+    def _read(self) -> bytes:
+        if self._sockets is not None:  # pragma: no cover - Windows
+            return self._sockets[0].recv(256)
+        return os.read(self._reader, 256)
+
+    def _close_channel(self) -> None:
+        if self._sockets is not None:  # pragma: no cover - Windows
+            for sock in self._sockets:
+                sock.close()
+        else:
+            for fd in (self._reader, self._writer):
+                if fd != -1:
+                    with contextlib.suppress(OSError):
+                        os.close(fd)
+        self._sockets = None
+        self._reader = self._writer = -1
 
     def take(self) -> list[int]:
         """The signals received since the last call, in the order they came."""
         numbers: list[int] = []
-        while self._reader is not None:
+        while self.installed:
             try:
-                chunk = self._reader.recv(256)
+                chunk = self._read()
             except (BlockingIOError, InterruptedError):
                 break
-            except OSError:  # pragma: no cover - the socket was closed under us
+            except OSError:  # pragma: no cover - the pipe was closed under us
                 break
             if not chunk:  # pragma: no cover
                 break
@@ -120,7 +150,7 @@ class SignalCatcher:
         return [n for n in numbers if n in CAUGHT_SIGNALS]
 
     def uninstall(self) -> None:
-        """Restores the previous handlers and wakeup descriptor; closes the socket pair."""
+        """Restores the previous handlers and wakeup descriptor; closes the pipe."""
         if not self.installed:
             return
         for signo, handler in self._previous.items():
@@ -129,10 +159,7 @@ class SignalCatcher:
         self._previous.clear()
         with contextlib.suppress(ValueError):
             signal.set_wakeup_fd(self._previous_wakeup)
-        for sock in (self._reader, self._writer):
-            if sock is not None:
-                sock.close()
-        self._reader = self._writer = None
+        self._close_channel()
 
 
 _fault_log: IO[str] | None = None

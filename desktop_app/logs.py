@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import logging.handlers
 
 LOG_NAME = "stretch-timer.log"
 LOG_BYTES = 512 * 1024
@@ -38,18 +41,53 @@ def configure_logging(data: Path | None, *, debug: bool = False) -> Path | None:
     if not _usable(path):
         root.warning("not logging to %s: it is not a regular file", path)
         return None
-    try:
-        handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
-        )
-    except OSError as exc:
-        root.warning("not logging to %s: %s", path, exc.strerror or exc)
+    if not os.access(data, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        root.warning("not logging to %s: permission denied", path)
         return None
+    handler = _RotatingFile(path)
     handler.setLevel(logging.DEBUG if debug else logging.INFO)
     handler.setFormatter(logging.Formatter(_FORMAT))
     _own(handler)
     root.addHandler(handler)
     return path
+
+
+class _RotatingFile(logging.Handler):
+    """A ``RotatingFileHandler`` made when the first record comes, not at start.
+
+    ``logging.handlers`` imports ``socket``, ``pickle`` and ``queue`` (about 8 ms): the window
+    paints first. When the file cannot be opened after all, records go nowhere (the reason is
+    logged once, on stderr), as when there is no data directory.
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self._file: logging.handlers.RotatingFileHandler | None = None
+        self._failed = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._file is None and not self._failed:
+            import logging.handlers
+
+            try:
+                self._file = logging.handlers.RotatingFileHandler(
+                    self.path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
+                )
+            except OSError as exc:
+                self._failed = True  # so the warning below does not come back here
+                logging.getLogger(__name__).warning(
+                    "not logging to %s: %s", self.path, exc.strerror or exc
+                )
+                return
+            self._file.setFormatter(self.formatter)
+        if self._file is not None:
+            self._file.emit(record)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        super().close()
 
 
 def _usable(path: Path) -> bool:

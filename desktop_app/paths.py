@@ -53,6 +53,11 @@ def user_routines_dir(data: Path) -> Path:
     return data / "routines"
 
 
+def cache_dir(data: Path) -> Path:
+    """What the app can always rebuild (the parsed routine library): safe to delete."""
+    return data / "cache"
+
+
 def data_dir_problem(path: Path, *, create: bool = True) -> str | None:
     """Why ``path`` cannot be the data directory, in a few plain words; None when it can.
 

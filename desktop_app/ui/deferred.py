@@ -24,11 +24,16 @@ class _FirstPaint(QObject):
 
 
 def after_first_paint(widget: QWidget, callback: Callable[[], None]) -> None:
-    """Calls ``callback`` once, soon after ``widget`` has first painted (at once if it is shown).
+    """Calls ``callback`` once, soon after ``widget`` has first painted (soon, if it has).
+
+    A window that is shown but not yet exposed has not painted: ``show()`` only asks the
+    window system, and the paint comes from the event loop after that. An exposed one has
+    (Qt paints a widget window as soon as it is exposed).
 
     The callback must be safe to call early too: whoever needs its result first may run it.
     """
-    if widget.isVisible():
+    window = widget.window().windowHandle()
+    if window is not None and window.isExposed():
         QTimer.singleShot(0, widget, callback)
     else:
         _FirstPaint(widget, callback)

@@ -149,8 +149,14 @@ class PickerPage(QWidget):
     start_requested = Signal(object)
 
     def __init__(
-        self, parent: QWidget, library: Library, load_errors: Mapping[str, Sequence[object]]
+        self,
+        parent: QWidget,
+        library: Library,
+        load_errors: Mapping[str, Sequence[object]],
+        *,
+        selected: str | None = None,
     ) -> None:
+        """``selected``: the routine to select first (the first one when it is not found)."""
         super().__init__(parent)
         self.library = library
         self.cards: list[StretchCard] = []
@@ -235,7 +241,8 @@ class PickerPage(QWidget):
         self.routine_list.currentItemChanged.connect(self._show_details)
         self.routine_list.itemActivated.connect(self.start_selected)
         if library.routines:
-            self.routine_list.setCurrentRow(0)
+            ids = [routine.id for routine in library.routines]
+            self.routine_list.setCurrentRow(ids.index(selected) if selected in ids else 0)
 
     def _size(self, widget: QWidget, factor: float, *, bold: bool = False) -> None:
         """Give ``widget`` the page font times ``factor``, now and whenever the page grows."""

@@ -17,8 +17,6 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QStackedWidget, QVBoxLayout, QWidget
 
-from desktop_app.engine import Snapshot
-from desktop_app.events import Event
 from desktop_app.model import Library, Routine, Symptom
 from desktop_app.ui.controller import SessionController
 from desktop_app.ui.deferred import after_first_paint
@@ -29,6 +27,8 @@ if TYPE_CHECKING:
 
     from PySide6.QtWidgets import QDialog
 
+    from desktop_app.engine import Snapshot
+    from desktop_app.events import Event
     from desktop_app.session_summary import SessionSummary
     from desktop_app.session_view import Choice, ControlKeys, Screen, SessionView
     from desktop_app.ui.help import SafetyBanner
@@ -111,7 +111,11 @@ class MainWindow(QMainWindow):
         self.symptoms: tuple[Symptom, ...] = tuple(library.symptoms.values())
         self._keys: ControlKeys | None = None
         self._session_view: SessionView | None = None
-        self.picker = PickerPage(self.stack, library, load_errors or {})
+        # The last routine started is selected from the start (its cards are built once).
+        last = settings.value(SETTINGS_LAST_ROUTINE) if settings is not None else None
+        self.picker = PickerPage(
+            self.stack, library, load_errors or {}, selected=last if isinstance(last, str) else None
+        )
         self.stack.addWidget(self.picker)
         # The session and summary pages are built when first needed: a faster first paint.
         self._session_page: SessionPage | None = None
@@ -398,15 +402,15 @@ class MainWindow(QMainWindow):
         ``starting`` (a routine launched with ``--start``): never a dialog that would hold up
         the session, but a banner above it that a key dismisses.
         """
-        if self.safety_notice_seen():
-            return
-        if starting:
-            self.show_safety_banner()
-        else:
+        if not starting:
+            # Asked after the first paint (help_text is not needed for the first picture).
             after_first_paint(self, self._first_run_notice)
+        elif not self.safety_notice_seen():
+            self.show_safety_banner()
 
     def _first_run_notice(self) -> None:
-        self.show_safety(first_run=True)
+        if not self.safety_notice_seen():
+            self.show_safety(first_run=True)
 
     def safety_notice_seen(self) -> bool:
         from desktop_app.help_text import SAFETY_NOTICE_VERSION
@@ -497,11 +501,6 @@ class MainWindow(QMainWindow):
             isinstance(geometry, QByteArray | bytes) and self.restoreGeometry(QByteArray(geometry))
         ):
             self.resize(1000, 700)
-        if self.settings is None:
-            return
-        last = self.settings.value(SETTINGS_LAST_ROUTINE)
-        if isinstance(last, str):
-            self.picker.select(last)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.controller.active:
