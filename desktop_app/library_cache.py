@@ -32,7 +32,7 @@ from types import MappingProxyType, NoneType, UnionType
 from typing import Any, Literal
 
 from desktop_app import __version__
-from desktop_app.model import Library, Routine, Step, Stretch, Symptom
+from desktop_app.model import Library, Routine, Stretch, Symptom
 from desktop_app.safe_read import UnreadableError, read_limited
 
 log = logging.getLogger(__name__)
@@ -263,13 +263,13 @@ def _library_from(data: object) -> Library:
     return Library(MappingProxyType(stretches), routines, MappingProxyType(symptoms))
 
 
-_Model = typing.TypeVar("_Model", Stretch, Symptom, Routine, Step)
+_Model = typing.TypeVar("_Model")
 
 
 def _fields_from(cls: type[_Model], data: object, stretches: Mapping[str, Stretch]) -> _Model:
     item = _typed(data, dict)
     hints = _hints(cls)
-    names = [f.name for f in fields(cls)]
+    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
     if sorted(item) != sorted(names):
         raise ValueError(f"{cls.__name__} fields {sorted(item)}, expected {sorted(names)}")
     values: dict[str, Any] = {name: _value(item[name], hints[name], stretches) for name in names}
@@ -280,8 +280,8 @@ def _value(data: object, hint: Any, stretches: Mapping[str, Stretch]) -> object:
     """Plain ``data`` as the model's value for ``hint``; ValueError when it does not fit."""
     if hint is Stretch:
         return stretches[_typed(data, str)]
-    if hint is Step:
-        return _fields_from(Step, data, stretches)
+    if isinstance(hint, type) and is_dataclass(hint):  # a step, or another nested record
+        return _fields_from(hint, data, stretches)
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin is tuple:
         return tuple(_value(item, args[0], stretches) for item in _typed(data, list))
