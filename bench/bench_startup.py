@@ -135,8 +135,9 @@ def trace(data_dir: str) -> int:
     ours = [m for m in modules if m.startswith("desktop_app")]
     print(f"first paint after {elapsed * 1000:.1f} ms; {len(modules)} modules loaded by then")
     print("desktop_app modules:", " ".join(ours))
-    for heavy in ("yaml", "sqlite3", "PySide6.QtMultimedia", "desktop_app.routines"):
-        print(f"  {heavy:22} {'loaded' if heavy in modules else 'not loaded'}")
+    heavy = ("yaml", "desktop_app.routines", "desktop_app.engine", "desktop_app.audio", "sqlite3")
+    for name in (*heavy, "logging.handlers", "socket", "datetime"):
+        print(f"  {name:22} {'loaded' if name in modules else 'not loaded'}")
     return 0
 
 

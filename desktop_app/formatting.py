@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from datetime import date  # a type only: datetime is not needed for the first picture
+
     from desktop_app.storage.records import LoggedSession
 
 

@@ -27,17 +27,20 @@ import math
 from collections.abc import Callable, Mapping
 from functools import partial
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 
-from desktop_app.audio import CuePlayer, Device, MiniaudioDevice, NoSoundError, read_wav
 from desktop_app.events import Event, HoldEnded, Phase, PhaseStarted, SecondChanged, SessionEnded
 from desktop_app.paths import resources_dir
 from desktop_app.ui.deferred import after_first_paint
 from desktop_app.ui.window import MainWindow
 
-__all__ = ["NO_OUTPUT", "Cue", "NoSoundError", "SoundCues", "attach_sound_cues", "sound_files"]
+if TYPE_CHECKING:
+    # Imported when the player is made, after the first paint (ctypes and threads: ~6 ms).
+    from desktop_app.audio import CuePlayer, Device
+
+__all__ = ["NO_OUTPUT", "Cue", "SoundCues", "attach_sound_cues", "sound_files"]
 
 log = logging.getLogger(__name__)
 
@@ -108,15 +111,22 @@ class AudioPlayer(QObject):
         parent: QObject,
         on_ready: Callable[[], None],
         on_failure: Callable[[str], None],
-        open_device: Callable[[], Device] = MiniaudioDevice,
+        open_device: Callable[[], Device] | None = None,
     ) -> None:
+        """``open_device``: the sound output (miniaudio's default device unless given)."""
+        from desktop_app.audio import CuePlayer, MiniaudioDevice, read_wav
+
         clips = {cue: read_wav(path, VOLUME) for cue, path in sounds.items()}  # NoSoundError
         super().__init__(parent)
         # Queued: the worker thread emits, the window's thread runs the callbacks.
         self._ready.connect(on_ready, Qt.ConnectionType.QueuedConnection)
         self._failed.connect(on_failure, Qt.ConnectionType.QueuedConnection)
         self.cues: CuePlayer[Cue] = CuePlayer(
-            clips, self._ready.emit, self._failed.emit, open_device, name="sound-cues"
+            clips,
+            self._ready.emit,
+            self._failed.emit,
+            open_device or MiniaudioDevice,
+            name="sound-cues",
         )
         # Let go of the output with the window, and before Python shuts down at the latest (an
         # output must not call into Python then; desktop_app.audio's atexit does the same).
@@ -209,6 +219,8 @@ class SoundCues(QObject):
         if self._loading or self.available is not None:
             return
         self._loading = True
+        from desktop_app.audio import NoSoundError
+
         try:
             player = self._factory(self._sounds, self, self._on_ready, self._on_failure)
         except NoSoundError as exc:

@@ -11,15 +11,8 @@ import pytest
 from PySide6.QtCore import QObject, Qt
 from pytestqt.qtbot import QtBot
 
-from desktop_app.audio import MiniaudioDevice
-from desktop_app.ui.sound import (
-    NO_OUTPUT,
-    AudioPlayer,
-    Cue,
-    NoSoundError,
-    SoundCues,
-    sound_files,
-)
+from desktop_app.audio import MiniaudioDevice, NoSoundError
+from desktop_app.ui.sound import NO_OUTPUT, AudioPlayer, Cue, SoundCues, sound_files
 from desktop_app.ui.window import MainWindow
 from tests.conftest import REPO, FakeClock
 from tests.null_sink import NullSink, loudest, null_sink, wait_for
