@@ -147,6 +147,21 @@ def test_other_routine_paths_or_a_new_version_miss(
     assert not load(BUNDLED, routines, [], cache).from_cache
 
 
+def test_a_change_to_the_loaders_own_code_misses(
+    folders: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An editable install: the loader's code changes, the version does not.
+    routines, cache = folders
+    assert any(path.parent.name == "routine_format" for path in library_cache._loader_files())
+    source = tmp_path / "loader.py"
+    source.write_text("# the loader\n", encoding="utf-8")
+    monkeypatch.setattr(library_cache, "_loader_files", lambda: [source])
+    load_and_save(routines, cache)
+    assert load(BUNDLED, routines, [], cache).from_cache
+    source.write_text("# the loader, changed\n", encoding="utf-8")
+    assert not load(BUNDLED, routines, [], cache).from_cache
+
+
 def write_cache(cache: Path, body: bytes) -> None:
     """A cache file with a right header and checksum around ``body``."""
     cache.mkdir(exist_ok=True)
@@ -278,6 +293,7 @@ def test_the_cache_is_replaced_whole_and_leaves_no_temporary_file(
 NOT_BEFORE_THE_WINDOW = (
     "yaml",
     "desktop_app.routines",
+    "desktop_app.routine_format",
     "desktop_app.engine",
     "desktop_app.audio",
     "desktop_app.storage",
