@@ -252,19 +252,25 @@ def _unresolved(
                 f"{routine} stops on unknown symptom "
                 f"'{short(symptom_id)}'{did_you_mean(symptom_id, symptoms)}",
             )
-    keys: dict[str, str] = {}
+    # Keys shared within this file were reported when it was read: only another file's count
+    # here, and only against the first symptom of this file on that key.
+    owners: dict[str, Symptom] = {}
+    here: set[str] = set()
     for symptom in symptoms.values():
         same = key_identity(symptom.key)
-        if same in keys and symptom.source == parsed.source:
+        owner = owners.setdefault(same, symptom)
+        if symptom.source != parsed.source or same in here:
+            continue
+        here.add(same)
+        if owner.source != symptom.source:
             _, loc = parsed.symptoms[symptom.id]
             yield RoutineError(
                 parsed.source,
                 loc.line,
                 loc.column,
                 f"symptom '{symptom.id}' uses key '{symptom.key}', which symptom "
-                f"'{short(keys[same])}' already uses",
+                f"'{short(owner.id)}' already uses",
             )
-        keys.setdefault(same, symptom.id)
 
 
 def _build_routine(raw: RawRoutine, stretches: dict[str, RawStretch], source: str) -> Routine:

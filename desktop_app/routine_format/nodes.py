@@ -285,7 +285,9 @@ class Checker:
             return default
         return value
 
-    def duration(self, node: yaml.Node | None, where: str, default: int, minimum: int) -> int:
+    def duration(
+        self, node: yaml.Node | None, where: str, default: int | None, minimum: int
+    ) -> int | None:
         example = "give a duration such as 30s" + (", or 0 for none" if minimum == 0 else "")
         if node is None or not self.present(node, where, example):
             return default

@@ -7,7 +7,8 @@ from types import MappingProxyType
 
 import yaml
 
-from desktop_app.model import DEFAULT_PREPARE, DEFAULT_REST, Stretch, Symptom
+from desktop_app.model import Stretch, Symptom
+from desktop_app.routine_format.fields import read_record
 from desktop_app.routine_format.nodes import (
     Checker,
     TooBigError,
@@ -27,23 +28,18 @@ from desktop_app.routine_format.parsed import (
     RoutineFileError,
 )
 from desktop_app.routine_format.spec import (
-    DEFAULT_KEYS,
-    ROUTINE_KEYS,
-    STEP_KEYS,
-    STRETCH_KEYS,
-    SYMPTOM_KEYS,
-    TOP_KEYS,
+    DEFAULTS,
+    FILE,
+    ROUTINE,
+    STEP,
+    STRETCH,
+    SYMPTOM,
+    Duration,
+    Record,
+    RecordList,
+    Version,
 )
-from desktop_app.routine_format.values import (
-    ACTIONS,
-    FORMAT_VERSION,
-    ID_PATTERN,
-    RESERVED_KEYS,
-    did_you_mean,
-    is_usable_key,
-    key_identity,
-    short,
-)
+from desktop_app.routine_format.values import ID_PATTERN, key_identity, short
 
 
 def parse_routines(text: str, source: str) -> ParsedFile:
@@ -77,28 +73,16 @@ def _parse_routines(text: str, source: str) -> ParsedFile:
 
 
 def _parse_root(checker: Checker, root: yaml.Node, parsed: ParsedFile) -> None:
-    top = checker.mapping(root, "at the top level", TOP_KEYS, required=("format",))
+    top = checker.mapping(root, "at the top level", FILE.keys, FILE.required)
     if top is None:
         return
-    if "format" in top and checker.present(top["format"], "format", "write format: 1"):
-        version = checker.scalar(top["format"], "format")
-        if version is not None and (isinstance(version, bool) or version != FORMAT_VERSION):
-            if isinstance(version, int) and not isinstance(version, bool) and version > 1:
-                checker.error(
-                    top["format"],
-                    f"format {version} is newer than this app understands (it reads format 1)",
-                )
-            else:
-                checker.error(top["format"], f"format must be 1, not {kind_of(top['format'])}")
-    if "stretches" not in top and "routines" not in top:
-        checker.error(root, "the file has neither 'stretches' nor 'routines'")
+    if "format" in top:
+        _check_version(checker, top["format"])
+    if not any(name in top for name in FILE.one_of):
+        names = " nor ".join(f"'{name}'" for name in FILE.one_of)
+        checker.error(root, f"the file has neither {names}")
 
-    prepare, rest = DEFAULT_PREPARE, DEFAULT_REST
-    if "defaults" in top:
-        defaults = checker.mapping(top["defaults"], "in defaults", DEFAULT_KEYS)
-        if defaults is not None:
-            prepare = checker.duration(defaults.get("prepare"), "prepare", DEFAULT_PREPARE, 0)
-            rest = checker.duration(defaults.get("rest"), "rest", DEFAULT_REST, 0)
+    prepare, rest = _defaults(checker, top.get("defaults"))
 
     if "symptoms" in top:
         for symptom_id, key_node, node in checker.id_map(top["symptoms"], "in symptoms"):
@@ -123,59 +107,61 @@ def _parse_root(checker: Checker, root: yaml.Node, parsed: ParsedFile) -> None:
         _parse_routine_list(checker, top["routines"], parsed, prepare, rest)
 
 
+def _check_version(checker: Checker, node: yaml.Node) -> None:
+    kind = FILE.field("format").kind
+    assert isinstance(kind, Version)
+    if not checker.present(node, "format", f"write format: {kind.number}"):
+        return
+    version = checker.scalar(node, "format")
+    if version is None or (not isinstance(version, bool) and version == kind.number):
+        return
+    if isinstance(version, int) and not isinstance(version, bool) and version > kind.number:
+        checker.error(
+            node,
+            f"format {version} is newer than this app understands (it reads format {kind.number})",
+        )
+    else:
+        checker.error(node, f"format must be {kind.number}, not {kind_of(node)}")
+
+
+def _defaults(checker: Checker, node: yaml.Node | None) -> tuple[int, int]:
+    """The file's prepare and rest: its ``defaults``, or the format's."""
+    prepare, rest = _format_default("prepare"), _format_default("rest")
+    if node is None:
+        return prepare, rest
+    entries = read_record(checker, DEFAULTS, node, "in defaults", named="")
+    if entries is None:
+        return prepare, rest
+    return entries.values["prepare"], entries.values["rest"]
+
+
+def _format_default(name: str) -> int:
+    kind = DEFAULTS.field(name).kind
+    assert isinstance(kind, Duration)
+    assert kind.default is not None
+    return kind.default
+
+
 def _parse_symptom(checker: Checker, symptom_id: str, node: yaml.Node) -> Symptom | None:
-    where = f"in symptom '{short(symptom_id)}'"
-    entries = checker.mapping(node, where, SYMPTOM_KEYS, required=("label", "key", "action"))
+    entries = read_record(checker, SYMPTOM, node, f"in symptom '{short(symptom_id)}'")
     if entries is None:
         return None
-    label = checker.text(entries.get("label"), f"label {where}", single_line=True)
-    key = checker.text(entries.get("key"), f"key {where}", single_line=True)
-    if key is not None:
-        key = _check_key(checker, entries["key"], key, where)
-    action = checker.text(entries.get("action"), f"action {where}", single_line=True)
-    if action is not None and action not in ACTIONS:
-        checker.error(
-            entries["action"],
-            f"unknown action '{short(action)}' {where}: use 'continue' (keep holding with the "
-            f"advice shown) or 'stop' (end the stretch){did_you_mean(action, ACTIONS)}",
-        )
-        action = None
-    advice = checker.text_list(entries.get("advice"), f"advice {where}")
-    seek_help = checker.text_list(entries.get("seek_help"), f"seek_help {where}")
-    if label is None or key is None or action is None:
+    values = entries.values
+    if values["label"] is None or values["key"] is None or values["action"] is None:
         return None
     return Symptom(
         id=symptom_id,
-        label=label,
-        key=key,
-        action="stop" if action == "stop" else "continue",
-        advice=advice,
-        seek_help=seek_help,
+        label=values["label"],
+        key=values["key"],
+        action="stop" if values["action"] == "stop" else "continue",
+        advice=values["advice"],
+        seek_help=values["seek_help"],
         source=checker.source,
     )
 
 
-def _check_key(checker: Checker, node: yaml.Node, key: str, where: str) -> str | None:
-    reserved = RESERVED_KEYS.get(key.lower())
-    if reserved:
-        checker.error(node, f"key '{short(key)}' {where} is taken by the window ({reserved})")
-        return None
-    if not is_usable_key(key):
-        code = "" if key.isascii() or len(key) != 1 else f" (U+{ord(key):04X})"
-        checker.error(
-            node,
-            f"key '{short(key)}'{code} {where} must be a single letter or a digit 0-9 that is "
-            "one key on the keyboard (not, for example, 'ß', whose capital is 'SS', or a "
-            "symbol that looks like a letter, such as the Kelvin sign)",
-        )
-        return None
-    return key.upper()
-
-
-# Scripts whose letters are each one key on a common keyboard layout. Ideographs, syllables
-
-
 def _check_symptom_keys(checker: Checker, parsed: ParsedFile) -> None:
+    """Two symptoms of this file on the same key (other files' keys are checked when linking)."""
     seen: dict[str, str] = {}
     for symptom_id, (symptom, loc) in parsed.symptoms.items():
         same = key_identity(symptom.key)
@@ -193,69 +179,75 @@ def _parse_stretch(
     checker: Checker, stretch_id: str, key_node: yaml.Node, node: yaml.Node
 ) -> RawStretch | None:
     where = f"in stretch '{short(stretch_id)}'"
-    entries = checker.mapping(node, where, STRETCH_KEYS, required=("name", "instructions"))
+    entries = read_record(checker, STRETCH, node, where)
     if entries is None:
         return None
-    name = checker.text(entries.get("name"), f"name {where}", single_line=True)
-    area: tuple[str, ...] = ()
-    if "area" in entries:
-        area_node = entries["area"]
-        if isinstance(area_node, yaml.ScalarNode):
-            single = checker.text(area_node, f"area {where}", single_line=True)
-            area = (single,) if single else ()
-        else:
-            area = checker.text_list(area_node, f"area {where}", single_line=True)
-    sided = checker.boolean(entries.get("sided"), f"sided {where}", default=False)
-    instructions = checker.text_list(
-        entries.get("instructions"), f"instructions {where}", required=True
-    )
-    tips = checker.text_list(entries.get("tips"), f"tips {where}")
-    cautions = checker.text_list(entries.get("cautions"), f"cautions {where}")
+    values = entries.values
     advice: dict[str, tuple[str, ...]] = {}
     advice_locs: list[tuple[str, Loc]] = []
-    if "advice" in entries:
+    if "advice" in entries.nodes:
         for symptom_id, advice_key, advice_node in checker.id_map(
-            entries["advice"], f"in the advice of stretch '{short(stretch_id)}'"
+            entries.nodes["advice"], f"in the advice of stretch '{short(stretch_id)}'"
         ):
             advice[symptom_id] = checker.text_list(
                 advice_node, f"advice for '{short(symptom_id)}' {where}", required=True
             )
             advice_locs.append((symptom_id, loc_of(advice_key)))
-    if name is None or not instructions:
+    if values["name"] is None or not values["instructions"]:
         return None
     stretch = Stretch(
         id=stretch_id,
-        name=name,
-        area=area,
-        sided=sided,
-        instructions=instructions,
-        tips=tips,
-        cautions=cautions,
+        name=values["name"],
+        area=values["area"],
+        sided=values["sided"],
+        instructions=values["instructions"],
+        tips=values["tips"],
+        cautions=values["cautions"],
         advice=MappingProxyType(advice),
         source=checker.source,
     )
     return RawStretch(stretch, loc_of(key_node), tuple(advice_locs))
 
 
+def _list_of(record: Record, name: str) -> RecordList:
+    kind = record.field(name).kind
+    assert isinstance(kind, RecordList)
+    return kind
+
+
+def _record_list(
+    checker: Checker, kind: RecordList, node: yaml.Node, where: str, place: str
+) -> list[yaml.Node]:
+    """The items of a list of records, such as ``routines:`` or a routine's ``steps:``.
+
+    ``where`` names the list ("steps in routine 'x'"); ``place`` is what has it ("routine
+    'x'"), for a list that must not be empty.
+    """
+    if not checker.spend(node):
+        return []
+    if not isinstance(node, yaml.SequenceNode):
+        checker.error(node, f"{where} must be a list{kind.hint}, not {kind_of(node)}")
+        return []
+    if len(node.value) < kind.min_items:
+        name = where.split(" ", 1)[0]
+        checker.error(node, f"{place} has no {name}: add at least one")
+        return []
+    return list(node.value)
+
+
 def _parse_routine_list(
     checker: Checker, node: yaml.Node, parsed: ParsedFile, prepare: int, rest: int
 ) -> None:
-    if not checker.spend(node):
-        return
-    if not isinstance(node, yaml.SequenceNode):
-        checker.error(
-            node,
-            f"routines must be a list (each routine starting with '- id:'), not {kind_of(node)}",
-        )
-        return
     first_at: dict[str, Loc] = {}
-    for number, routine_node in enumerate(node.value, start=1):
+    routine_nodes = _record_list(checker, _list_of(FILE, "routines"), node, "routines", "")
+    for number, routine_node in enumerate(routine_nodes, start=1):
         known = len(checker.errors)
-        routine = _parse_routine(checker, number, routine_node, parsed, (prepare, rest))
+        written_id = _peek_id(routine_node)
+        routine = _parse_routine(checker, number, written_id, routine_node, parsed, (prepare, rest))
         if routine is None:
             checker.left_out(known, routine_node, f"routine {number}")
         # Ids count even for a routine with errors, so a repeat of it is reported too.
-        routine_id = routine.id if routine is not None else _peek_id(routine_node)
+        routine_id = routine.id if routine is not None else written_id
         if routine_id is None or not ID_PATTERN.fullmatch(routine_id):
             continue
         loc = loc_of(routine_node)
@@ -284,78 +276,37 @@ def _peek_id(node: yaml.Node) -> str | None:
 def _parse_routine(
     checker: Checker,
     number: int,
+    written_id: str | None,
     node: yaml.Node,
     parsed: ParsedFile,
     defaults: tuple[int, int],
 ) -> RawRoutine | None:
-    written_id = _peek_id(node)
     where = f"in routine {number}" if written_id is None else f"in routine '{short(written_id)}'"
-    entries = checker.mapping(node, where, ROUTINE_KEYS, required=("id", "name", "steps"))
+    entries = read_record(checker, ROUTINE, node, where)
     if entries is None:
         return None
-    routine_id = checker.identifier(
-        entries.get("id"),
-        f"id {where}",
-        "is not a valid routine id: use lowercase letters, digits and dashes",
-    )
-    name = checker.text(entries.get("name"), f"name {where}", single_line=True)
-    description = checker.text(entries.get("description"), f"description {where}", default="")
+    values = entries.values
     steps: list[RawStep] = []
-    if "steps" in entries:
-        steps_node = entries["steps"]
-        if not checker.spend(steps_node):
-            pass
-        elif not isinstance(steps_node, yaml.SequenceNode):
-            checker.error(steps_node, f"steps {where} must be a list, not {kind_of(steps_node)}")
-        elif not steps_node.value:
-            checker.error(steps_node, f"{where[3:]} has no steps: add at least one")
-        else:
-            for step_number, step_node in enumerate(steps_node.value, start=1):
-                step = _parse_step(
-                    checker, f"in step {step_number} of {where[3:]}", step_node, parsed, defaults
-                )
-                if step is not None:
-                    steps.append(step)
-    stop_on = _parse_stop_on(checker, entries.get("stop_on"), where, parsed)
-    if routine_id is None or name is None or description is None or not steps:
-        return None
-    if len(steps) != len(entries["steps"].value) or stop_on is None:
-        return None
-    return RawRoutine(routine_id, name, description, tuple(steps), stop_on)
-
-
-def _parse_stop_on(
-    checker: Checker, node: yaml.Node | None, where: str, parsed: ParsedFile
-) -> tuple[str, ...] | None:
-    """``stop_on: [symptom ids]``; the ids are resolved later, across all files."""
-    if node is None:
-        return ()
-    if not checker.spend(node):
-        return None
-    if not isinstance(node, yaml.SequenceNode):
-        checker.error(
-            node,
-            f"stop_on {where} must be a list of symptom ids, such as [tingling], "
-            f"not {kind_of(node)}",
+    step_nodes: list[yaml.Node] = []
+    if "steps" in entries.nodes:
+        steps_kind = _list_of(ROUTINE, "steps")
+        step_nodes = _record_list(
+            checker, steps_kind, entries.nodes["steps"], f"steps {where}", where[3:]
         )
+        for step_number, step_node in enumerate(step_nodes, start=1):
+            place = f"in step {step_number} of {where[3:]}"
+            step = _parse_step(checker, place, step_node, parsed, defaults)
+            if step is not None:
+                steps.append(step)
+    stop_on = values["stop_on"]
+    # Resolved later, across all files (even for a routine that has errors of its own).
+    parsed.stop_on_refs.extend((where[3:], ident, loc) for ident, loc in stop_on.items)
+    if values["id"] is None or values["name"] is None or values["description"] is None:
         return None
-    ids: list[str] = []
-    ok = True
-    for number, item in enumerate(node.value, start=1):
-        symptom_id = checker.identifier(
-            item,
-            f"item {number} of stop_on {where}",
-            f"in stop_on {where} is not a valid symptom id",
-        )
-        if symptom_id is None:
-            ok = False
-        elif symptom_id in ids:
-            checker.error(item, f"symptom '{symptom_id}' is listed twice in stop_on {where}")
-            ok = False
-        else:
-            ids.append(symptom_id)
-            parsed.stop_on_refs.append((where[3:], symptom_id, loc_of(item)))
-    return tuple(ids) if ok else None
+    if not steps or len(steps) != len(step_nodes) or not stop_on.complete:
+        return None
+    stop_ids = tuple(ident for ident, _ in stop_on.items)
+    return RawRoutine(values["id"], values["name"], values["description"], tuple(steps), stop_ids)
 
 
 def _parse_step(
@@ -367,18 +318,15 @@ def _parse_step(
 ) -> RawStep | None:
     """One step, with the file's prepare and rest where the step gives none."""
     prepare_default, rest_default = defaults
-    entries = checker.mapping(node, where, STEP_KEYS, required=("stretch", "hold"))
+    entries = read_record(checker, STEP, node, where)
     if entries is None:
         return None
-    stretch_id = checker.identifier(
-        entries.get("stretch"), f"stretch {where}", f"is not a valid stretch id ({where[3:]})"
-    )
+    values = entries.values
+    stretch_id = values["stretch"]
     if stretch_id is not None:
-        parsed.step_refs.append((where[3:], stretch_id, loc_of(entries["stretch"])))
-    hold = checker.duration(entries.get("hold"), f"hold {where}", -1, 1)
-    reps = checker.integer(entries.get("reps"), f"reps {where}", 1, 1, 100)
-    rest = checker.duration(entries.get("rest"), f"rest {where}", rest_default, 0)
-    prepare = checker.duration(entries.get("prepare"), f"prepare {where}", prepare_default, 0)
-    if stretch_id is None or hold < 1:
+        parsed.step_refs.append((where[3:], stretch_id, loc_of(entries.nodes["stretch"])))
+    if stretch_id is None or values["hold"] is None:
         return None
-    return RawStep(stretch_id, hold, reps, rest, prepare)
+    rest = rest_default if values["rest"] is None else values["rest"]
+    prepare = prepare_default if values["prepare"] is None else values["prepare"]
+    return RawStep(stretch_id, values["hold"], values["reps"], rest, prepare)

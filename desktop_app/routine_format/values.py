@@ -96,7 +96,14 @@ CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
 # What shows nothing on its own: those, spaces, combining marks, and letters drawn blank.
 _BLANK_CATEGORIES = _HIDDEN_CATEGORIES | {"Zs", "Mn", "Me"}
-_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# The same for a JSON Schema pattern, which has no Unicode categories: controls and the format
+# characters that are met in text (soft hyphen, zero-width, bidi, word joiners, BOM), as a
+# regex class body. A test checks that the loader refuses each of them in a one-line value.
+SCHEMA_HIDDEN = (
+    r"\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+    r"\u2066-\u206f\ufeff\ufff9-\ufffb"
+)
 
 
 def first_hidden(text: str) -> str | None:
@@ -107,7 +114,7 @@ def first_hidden(text: str) -> str | None:
 def visible(text: str) -> bool:
     """True when the text shows something: not only spaces, zero-width or blank characters."""
     return any(
-        unicodedata.category(c) not in _BLANK_CATEGORIES and c not in _BLANK_LETTERS for c in text
+        unicodedata.category(c) not in _BLANK_CATEGORIES and c not in BLANK_LETTERS for c in text
     )
 
 

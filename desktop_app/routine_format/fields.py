@@ -1,0 +1,177 @@
+"""Reads a record's keys as the spec declares them: allowed, required, each value by its kind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from desktop_app.routine_format.nodes import Checker, kind_of, loc_of
+from desktop_app.routine_format.parsed import Loc
+from desktop_app.routine_format.spec import (
+    Choice,
+    Count,
+    Duration,
+    Flag,
+    Id,
+    IdList,
+    Key,
+    Kind,
+    Record,
+    Text,
+    TextList,
+    TextOrList,
+)
+from desktop_app.routine_format.values import (
+    RESERVED_KEYS,
+    did_you_mean,
+    is_usable_key,
+    short,
+)
+
+# Kinds read here; the others (lists of records, id maps, nested records, the version) hold
+# records of their own and are read where those are built.
+VALUE_KINDS = (Text, TextList, TextOrList, Flag, Count, Duration, Choice, Key, Id, IdList)
+
+
+@dataclass(frozen=True)
+class Entries:
+    """A record's keys as read: values by name (a default for a key left out, None after an
+    error), and the node of every key given."""
+
+    values: dict[str, Any]
+    nodes: dict[str, yaml.Node]
+
+
+def read_record(
+    checker: Checker, record: Record, node: yaml.Node, where: str, *, named: str | None = None
+) -> Entries | None:
+    """Reads ``node`` as ``record``; None (with an error) when it is not a mapping.
+
+    ``where`` places the record in messages ("in step 2 of routine 'x'"); each value's
+    messages start with its key ("hold in step 2 of routine 'x'"), or with ``named`` and the
+    key when given ("" for just the key).
+    """
+    nodes = checker.mapping(node, where, record.keys, record.required)
+    if nodes is None:
+        return None
+    values: dict[str, Any] = {}
+    for spec in record.fields:
+        if not isinstance(spec.kind, VALUE_KINDS):
+            continue
+        value_where = f"{spec.name} {where if named is None else named}".rstrip()
+        values[spec.name] = read_value(checker, spec.kind, nodes.get(spec.name), value_where, where)
+    for spec in record.fields:
+        needs = spec.only_with
+        if needs is None or values.get(spec.name) is None or values.get(needs) is True:
+            continue
+        checker.error(
+            nodes[spec.name],
+            f"{spec.name} {where} {spec.only_with_why}, but the {record.name} is not {needs} "
+            f"(add '{needs}: true' or remove the {spec.name})",
+        )
+        values[spec.name] = None
+    return Entries(values, nodes)
+
+
+def read_value(checker: Checker, kind: Kind, node: yaml.Node | None, where: str, place: str) -> Any:
+    """One value of a value kind; its default when ``node`` is None (the key is left out).
+
+    ``place`` is the record's own ``where`` ("in step 2 of routine 'x'").
+    """
+    if isinstance(kind, Text):
+        return checker.text(node, where, kind.default, single_line=kind.line)
+    if isinstance(kind, TextList):
+        return checker.text_list(node, where, required=kind.min_items > 0, single_line=kind.line)
+    if isinstance(kind, TextOrList):
+        if isinstance(node, yaml.ScalarNode):
+            single = checker.text(node, where, single_line=kind.line)
+            return (single,) if single else ()
+        return checker.text_list(node, where, single_line=kind.line)
+    if isinstance(kind, Flag):
+        return checker.boolean(node, where, kind.default)
+    if isinstance(kind, Count):
+        return checker.integer(node, where, kind.default, kind.minimum, kind.maximum)
+    if isinstance(kind, Duration):
+        return checker.duration(node, where, kind.default, kind.minimum)
+    if node is None:
+        return IdRefs() if isinstance(kind, IdList) else None
+    if isinstance(kind, Choice):
+        return _choice(checker, kind, node, where, place)
+    if isinstance(kind, Key):
+        key = checker.text(node, where, single_line=True)
+        return None if key is None else _key(checker, node, key, place)
+    if isinstance(kind, Id):
+        invalid = kind.invalid.format(place=place[3:])
+        return checker.identifier(node, where, invalid)
+    if isinstance(kind, IdList):
+        return _id_list(checker, kind, node, where, place)
+    raise TypeError(f"not a value kind: {kind!r}")  # a mistake in the spec, not in a file
+
+
+def _choice(checker: Checker, kind: Choice, node: yaml.Node, where: str, place: str) -> str | None:
+    word = checker.text(node, where, single_line=True)
+    if word is None or word in kind.values:
+        return word
+    name = where.split(" ", 1)[0]
+    checker.error(
+        node,
+        f"unknown {name} '{short(word)}' {place}: {kind.explain}{did_you_mean(word, kind.values)}",
+    )
+    return None
+
+
+def _key(checker: Checker, node: yaml.Node, key: str, where: str) -> str | None:
+    """A symptom key as the window binds it (the capital), or None with an error."""
+    reserved = RESERVED_KEYS.get(key.lower())
+    if reserved:
+        checker.error(node, f"key '{short(key)}' {where} is taken by the window ({reserved})")
+        return None
+    if not is_usable_key(key):
+        code = "" if key.isascii() or len(key) != 1 else f" (U+{ord(key):04X})"
+        checker.error(
+            node,
+            f"key '{short(key)}'{code} {where} must be a single letter or a digit 0-9 that is "
+            "one key on the keyboard (not, for example, 'ß', whose capital is 'SS', or a "
+            "symbol that looks like a letter, such as the Kelvin sign)",
+        )
+        return None
+    return key.upper()
+
+
+@dataclass(frozen=True)
+class IdRefs:
+    """The usable ids of a list, with where each stands; ``complete`` when all of them were."""
+
+    items: tuple[tuple[str, Loc], ...] = ()
+    complete: bool = True
+
+
+def _id_list(checker: Checker, kind: IdList, node: yaml.Node, where: str, place: str) -> IdRefs:
+    """Distinct ids with where each stands; every item that is not one has an error."""
+    if not checker.spend(node):
+        return IdRefs(complete=False)
+    name = where.split(" ", 1)[0]
+    if not isinstance(node, yaml.SequenceNode):
+        checker.error(
+            node,
+            f"{where} must be a list of {kind.kind} ids, such as [tingling], not {kind_of(node)}",
+        )
+        return IdRefs(complete=False)
+    ids: list[tuple[str, Loc]] = []
+    seen: set[str] = set()
+    ok = True
+    for number, item in enumerate(node.value, start=1):
+        ident = checker.identifier(
+            item, f"item {number} of {where}", f"in {where} is not a valid {kind.kind} id"
+        )
+        if ident is None:
+            ok = False
+        elif ident in seen:
+            checker.error(item, f"{kind.kind} '{ident}' is listed twice in {name} {place}")
+            ok = False
+        else:
+            seen.add(ident)
+            ids.append((ident, loc_of(item)))
+    return IdRefs(tuple(ids), ok)
