@@ -59,6 +59,9 @@ class Step:
     reps: int = 1
     rest: int = DEFAULT_REST
     prepare: int = DEFAULT_PREPARE
+    switch: int | None = None
+    """The pause before the other side of a sided stretch; None: the same as ``prepare``.
+    The routine format has no key for it: the settings' switch-sides time sets it."""
 
 
 class PauseKind(enum.Enum):
@@ -132,8 +135,11 @@ def _expand(steps: tuple[Step, ...]) -> Iterator[PlannedHold]:
         for rep in range(1, step.reps + 1):
             for side in sides:
                 side_changed = not first and side is not None
-                if first or side_changed:
+                if first:
                     kind, pause = PauseKind.PREPARE, step.prepare
+                elif side_changed:
+                    switch = step.prepare if step.switch is None else step.switch
+                    kind, pause = PauseKind.PREPARE, switch
                 else:
                     kind, pause = PauseKind.REST, step.rest
                 if pause == 0:

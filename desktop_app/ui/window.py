@@ -21,6 +21,7 @@ from desktop_app.model import Library, Routine, Symptom
 from desktop_app.ui.controller import SessionController
 from desktop_app.ui.deferred import after_first_paint
 from desktop_app.ui.picker import PickerPage
+from desktop_app.ui.preferences import PreferencesStore
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
     from desktop_app.engine import Snapshot
     from desktop_app.events import Event
+    from desktop_app.preferences import Preferences
     from desktop_app.session_summary import SessionSummary
     from desktop_app.session_view import Choice, ControlKeys, Screen, SessionView
     from desktop_app.ui.help import SafetyBanner
@@ -80,6 +82,8 @@ class MainWindow(QMainWindow):
         self.data_dir = data_dir
         if settings is not None:
             settings.setParent(self)
+        self.preferences = PreferencesStore(settings, self)
+        """The settings (File > Settings…): ``preferences.current``, ``preferences.changed``."""
         self.controller = SessionController(self, clock=clock)
         self.controller.events.subscribe(self._on_event)
         self.controller.updated.connect(self._on_snapshot)
@@ -129,8 +133,9 @@ class MainWindow(QMainWindow):
         # Played by desktop_app.ui.sound.SoundCues, which disables this when there is no sound.
         self.sound_action = self._action("&Sound cues", "Ctrl+M", tip=SOUND_TIP)
         self.sound_action.setCheckable(True)
-        self.sound_action.setChecked(self._sound_wanted())
+        self.sound_action.setChecked(self.preferences.current.sound_enabled)
         self.sound_action.toggled.connect(self._remember_sound)
+        self.preferences.changed.connect(self._preferences_changed)
         self.safety_action = self._action("&Safety…", "F1")
         self.safety_action.triggered.connect(lambda: self.show_safety())
         self.shortcuts_action = self._action("&Keyboard shortcuts…")
@@ -187,14 +192,12 @@ class MainWindow(QMainWindow):
             help_menu.addAction(action)
         return help_menu
 
-    def _sound_wanted(self) -> bool:
-        if self.settings is None:
-            return True
-        return bool(self.settings.value(SETTINGS_SOUND, True, type=bool))
-
     def _remember_sound(self, enabled: bool) -> None:
-        if self.settings is not None:
-            self.settings.setValue(SETTINGS_SOUND, enabled)
+        # Ctrl+M and the settings' sound switch are one setting (``sound/enabled``).
+        self.preferences.update(sound_enabled=enabled)
+
+    def _preferences_changed(self, preferences: Preferences) -> None:
+        self.sound_action.setChecked(preferences.sound_enabled)
 
     def _shortcut(
         self, key: str | QKeySequence.StandardKey | Qt.Key, slot: Callable[[], object]
@@ -301,7 +304,8 @@ class MainWindow(QMainWindow):
         self._show_page(self.session_page)
         if self.settings is not None:
             self.settings.setValue(SETTINGS_LAST_ROUTINE, routine.id)
-        self.controller.start(routine)
+        # The settings' prepare, rest and switch-sides times, where set, replace the routine's.
+        self.controller.start(self.preferences.current.apply_to(routine))
 
     @property
     def current_screen(self) -> Screen:
