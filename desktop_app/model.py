@@ -13,6 +13,9 @@ Side = Literal["left", "right"]
 
 DEFAULT_PREPARE = 5
 DEFAULT_REST = 10
+SIDE_PLACEHOLDER = "{side}"
+# How a sided stretch names the side when its file gives no ``side_label``.
+DEFAULT_SIDE_LABEL = "{side} leg"
 
 DEMO_ROUTINE_ID = "quick-check"
 """The demo routine of ``resources/demo.yaml``: never counted toward streaks or weekly figures."""
@@ -48,6 +51,19 @@ class Stretch:
     cautions: tuple[str, ...] = ()
     advice: Mapping[str, tuple[str, ...]] = field(default_factory=_empty_advice)
     source: str = ""
+    # Names the side being stretched: "{side}" becomes "left" or "right" ("{side} foot back").
+    side_label: str = DEFAULT_SIDE_LABEL
+
+
+def side_phrase(stretch: Stretch, side: Side) -> str:
+    """The side in the stretch's own words, for inside a line: ``left foot back``."""
+    return stretch.side_label.replace(SIDE_PLACEHOLDER, side)
+
+
+def side_text(stretch: Stretch, side: Side) -> str:
+    """The side in the stretch's own words, to start a line: ``Left leg on the stool``."""
+    phrase = side_phrase(stretch, side)
+    return phrase[:1].upper() + phrase[1:]
 
 
 @dataclass(frozen=True)

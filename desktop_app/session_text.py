@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from desktop_app.events import Phase
-from desktop_app.model import PlannedHold, Symptom
+from desktop_app.model import PlannedHold, Symptom, side_phrase
+from desktop_app.model import side_text as stretch_side_text
 from desktop_app.session_summary import ADVICE_TITLE, SEEK_HELP_TITLE, SymptomNote
 
 Context = Literal["running", "stopped", "while_stopped", "chosen_stop"]
@@ -21,11 +22,14 @@ on the stopped screen the person chose (stopping a stretch after a repeated symp
 
 
 def side_text(hold: PlannedHold) -> str:
-    """``Left leg, rep 2 of 3``; ``Rep 2 of 3`` for an unsided stretch; empty for a single hold."""
+    """``Left leg, rep 2 of 3``; ``Rep 2 of 3`` for an unsided stretch; empty for a single hold.
+
+    The side is in the stretch's own words (``Left foot back``): see ``model.side_text``.
+    """
     rep = f"rep {hold.rep} of {hold.reps}" if hold.reps > 1 else ""
     if hold.side is None:
         return rep.capitalize()
-    side = f"{hold.side.capitalize()} leg"
+    side = stretch_side_text(hold.stretch, hold.side)
     return f"{side}, {rep}" if rep else side
 
 
@@ -40,7 +44,7 @@ def phase_text(phase: Phase, hold: PlannedHold) -> str:
 
 
 def hold_title(hold: PlannedHold) -> str:
-    side = f", {hold.side} leg" if hold.side else ""
+    side = f", {side_phrase(hold.stretch, hold.side)}" if hold.side else ""
     return f"{hold.stretch.name}{side}"
 
 

@@ -130,6 +130,16 @@ CASES = [
     Case("routines-empty", GOOD.split("routines:")[0] + "routines: []\n", True),
     Case("sided-yes", good_with("sided: true", "sided: yes"), True),
     Case("id-number", good_with("id: mine", "id: 2024"), True),
+    Case(
+        "side-label",
+        good_with("sided: true", "sided: true\n    side_label: '{side} foot back'"),
+        True,
+    ),
+    Case(
+        "side-label-inside",
+        good_with("sided: true", "sided: true\n    side_label: the {side} heel"),
+        True,
+    ),
     # ------------------------------------------------------------------ invalid, both say so
     Case("defaults-2h", good_with("prepare: 5s,", "prepare: 2h,"), False),
     Case("hold-an-hour-and-more", good_with("hold: 30s", "hold: 1h30m"), False),
@@ -179,6 +189,43 @@ CASES = [
     Case("action-unknown", good_with("action: continue", "action: keep-going"), False),
     Case("action-missing", good_with("    action: continue\n", ""), False),
     Case("sided-text", good_with("sided: true", "sided: maybe"), False),
+    Case(
+        "side-label-no-side",
+        good_with("sided: true", "sided: true\n    side_label: Left leg"),
+        False,
+    ),
+    Case(
+        "side-label-twice",
+        good_with("sided: true", "sided: true\n    side_label: '{side} leg, {side} foot'"),
+        False,
+    ),
+    Case(
+        "side-label-other-braces",
+        good_with("sided: true", "sided: true\n    side_label: '{side} leg {up}'"),
+        False,
+    ),
+    Case(
+        "side-label-capital",
+        good_with("sided: true", "sided: true\n    side_label: '{Side} leg'"),
+        False,
+    ),
+    Case("side-label-empty", good_with("sided: true", "sided: true\n    side_label: ''"), False),
+    Case("side-label-list", good_with("sided: true", "sided: true\n    side_label: [a]"), False),
+    Case(
+        "side-label-two-lines",
+        good_with("sided: true", 'sided: true\n    side_label: "{side}\\nleg"'),
+        False,
+    ),
+    Case(
+        "side-label-unsided",
+        good_with("sided: true", "sided: false\n    side_label: '{side} foot back'"),
+        False,
+    ),
+    Case(
+        "side-label-sided-left-out",
+        good_with("sided: true", "side_label: '{side} foot back'"),
+        False,
+    ),
     Case("instructions-empty", good_with("[Stand tall, Lean in]", "[]"), False),
     Case("instructions-text", good_with("[Stand tall, Lean in]", "Stand tall"), False),
     Case("tips-empty-item", good_with("[Breathe out slowly]", "['']"), False),

@@ -19,6 +19,7 @@ from desktop_app.routine_format.spec import (
     Key,
     Kind,
     Record,
+    Template,
     Text,
     TextList,
     TextOrList,
@@ -32,7 +33,19 @@ from desktop_app.routine_format.values import (
 
 # Kinds read here; the others (lists of records, id maps, nested records, the version) hold
 # records of their own and are read where those are built.
-VALUE_KINDS = (Text, TextList, TextOrList, Flag, Count, Duration, Choice, Key, Id, IdList)
+VALUE_KINDS = (
+    Text,
+    Template,
+    TextList,
+    TextOrList,
+    Flag,
+    Count,
+    Duration,
+    Choice,
+    Key,
+    Id,
+    IdList,
+)
 
 
 @dataclass(frozen=True)
@@ -64,7 +77,8 @@ def read_record(
         values[spec.name] = read_value(checker, spec.kind, nodes.get(spec.name), value_where, where)
     for spec in record.fields:
         needs = spec.only_with
-        if needs is None or values.get(spec.name) is None or values.get(needs) is True:
+        given = spec.name in nodes
+        if needs is None or not given or values.get(spec.name) is None or values.get(needs):
             continue
         checker.error(
             nodes[spec.name],
@@ -82,6 +96,8 @@ def read_value(checker: Checker, kind: Kind, node: yaml.Node | None, where: str,
     """
     if isinstance(kind, Text):
         return checker.text(node, where, kind.default, single_line=kind.line)
+    if isinstance(kind, Template):
+        return kind.default if node is None else _template(checker, kind, node, where)
     if isinstance(kind, TextList):
         return checker.text_list(node, where, required=kind.min_items > 0, single_line=kind.line)
     if isinstance(kind, TextOrList):
@@ -108,6 +124,25 @@ def read_value(checker: Checker, kind: Kind, node: yaml.Node | None, where: str,
     if isinstance(kind, IdList):
         return _id_list(checker, kind, node, where, place)
     raise TypeError(f"not a value kind: {kind!r}")  # a mistake in the spec, not in a file
+
+
+def _template(checker: Checker, kind: Template, node: yaml.Node, where: str) -> str | None:
+    text = checker.text(node, where, single_line=True)
+    if text is None:
+        return None
+    example = f"(like '{kind.example}')"
+    if text.count(kind.placeholder) != 1:
+        checker.error(
+            node,
+            f"{where} must contain '{kind.placeholder}' exactly once {example}, "
+            f"not '{short(text)}'",
+        )
+        return None
+    rest = text.replace(kind.placeholder, "")
+    if "{" in rest or "}" in rest:
+        checker.error(node, f"{where} may hold no braces besides '{kind.placeholder}' {example}")
+        return None
+    return text
 
 
 def _choice(checker: Checker, kind: Choice, node: yaml.Node, where: str, place: str) -> str | None:

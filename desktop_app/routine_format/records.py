@@ -7,7 +7,7 @@ from types import MappingProxyType
 
 import yaml
 
-from desktop_app.model import Stretch, Symptom
+from desktop_app.model import DEFAULT_SIDE_LABEL, Stretch, Symptom
 from desktop_app.routine_format.fields import read_record
 from desktop_app.routine_format.nodes import (
     Checker,
@@ -205,6 +205,7 @@ def _parse_stretch(
         cautions=values["cautions"],
         advice=MappingProxyType(advice),
         source=checker.source,
+        side_label=values["side_label"] or DEFAULT_SIDE_LABEL,
     )
     return RawStretch(stretch, loc_of(key_node), tuple(advice_locs))
 

@@ -10,6 +10,7 @@ a test keeps the committed one equal to :func:`schema_text`.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from desktop_app.routine_format.spec import (
@@ -27,6 +28,7 @@ from desktop_app.routine_format.spec import (
     Nested,
     Record,
     RecordList,
+    Template,
     Text,
     TextList,
     TextOrList,
@@ -146,9 +148,16 @@ DEFS: dict[str, Any] = {
 }
 
 
+def template_schema(kind: Template) -> dict[str, Any]:
+    """Exactly one placeholder and no other braces (the loader strips the spaces around)."""
+    return {"type": "string", "pattern": rf"^[^{{}}]*{re.escape(kind.placeholder)}[^{{}}]*{END}"}
+
+
 def _kind_schema(kind: Kind) -> dict[str, Any]:
     if isinstance(kind, Text):
         return _defs_ref("line" if kind.line else "text")
+    if isinstance(kind, Template):
+        return {"allOf": [_defs_ref("line"), template_schema(kind)]}
     if isinstance(kind, TextList):
         schema: dict[str, Any] = {
             "type": "array",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeAlias
 
-from desktop_app.model import DEFAULT_PREPARE, DEFAULT_REST
+from desktop_app.model import DEFAULT_PREPARE, DEFAULT_REST, DEFAULT_SIDE_LABEL, SIDE_PLACEHOLDER
 from desktop_app.routine_format.values import (
     ACTIONS,
     FORMAT_VERSION,
@@ -31,6 +31,17 @@ class Text:
 
     line: bool = False
     default: str | None = None
+
+
+@dataclass(frozen=True)
+class Template:
+    """One line of text that holds ``placeholder`` exactly once and no other braces, such as
+    ``{side} foot back``; ``example`` shows one in errors, ``default`` is used when the key is
+    left out."""
+
+    placeholder: str
+    example: str
+    default: str
 
 
 @dataclass(frozen=True)
@@ -138,6 +149,7 @@ class Version:
 
 Kind: TypeAlias = (
     Text
+    | Template
     | TextList
     | TextOrList
     | Flag
@@ -274,6 +286,16 @@ STRETCH = Record(
             Flag(default=False),
             "true when the stretch is done for each leg in turn (left first, alternating L1 R1 "
             "L2 R2 ...). Default false.",
+        ),
+        Field(
+            "side_label",
+            Template(SIDE_PLACEHOLDER, "{side} leg on the stool", DEFAULT_SIDE_LABEL),
+            "How the session screen names the side of a sided stretch: '{side}' becomes 'left' "
+            "or 'right', so '{side} leg on the stool' reads 'Left leg on the stool' and "
+            "'{side} foot back' reads 'Left foot back'. Exactly one '{side}' and no other "
+            f"braces. Only for sided stretches. Default '{DEFAULT_SIDE_LABEL}'.",
+            only_with="sided",
+            only_with_why="names a side",
         ),
         Field(
             "instructions",
