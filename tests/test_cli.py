@@ -43,14 +43,16 @@ def test_list_json_gives_id_name_steps_and_planned_seconds(
     for row in rows:
         assert {"id", "name", "steps", "planned_seconds"} <= set(row)
         assert isinstance(row["planned_seconds"], int)
-    assert by_id["desk-break"]["planned_seconds"] == 120
+    # 5 + 25 + 5 + 25 seated, then 10 + 25 + 10 + 25 to stand up and face the wall.
+    assert by_id["desk-break"]["planned_seconds"] == 130
 
 
 def test_list_text(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["list"]) == 0
     out = capsys.readouterr().out
     assert "hamstring-basics" in out
-    assert "120 s  (2 min)" in out
+    assert "130 s  (2 min 10 s)" in out
+    assert "300 s  (5 min)" in out  # office-five-minutes
 
 
 def test_list_takes_user_files_from_the_data_dir_and_from_routines(
