@@ -136,6 +136,9 @@ class SessionRecorder:
     a damaged file, the sessions still being written are rewritten whole from memory. Any
     other failure is passed once per session to ``on_error`` (a user-facing message) and that
     session goes on unsaved; the next session tries again.
+
+    ``store_pending``: the log is still being opened (on a worker thread); everything waits in
+    memory until :meth:`store_ready` hands it over.
     """
 
     def __init__(
@@ -144,8 +147,11 @@ class SessionRecorder:
         wall_clock: Callable[[], datetime] = local_now,
         on_error: Callable[[str], None] | None = None,
         schedule: Scheduler | None = None,
+        *,
+        store_pending: bool = False,
     ) -> None:
         self._store = store
+        self._store_pending = store_pending and store is None
         self._clock = wall_clock
         self._on_error = on_error
         self._schedule = schedule
@@ -166,6 +172,17 @@ class SessionRecorder:
     def pending(self) -> int:
         """Writes waiting in memory for the log to take them."""
         return len(self._pending)
+
+    def store_ready(self, store: SessionStore | None) -> None:
+        """The log has been opened (None: it cannot be used, and what waits is dropped, the user
+        having been told why): what waited in memory is written now."""
+        self._store_pending = False
+        self._store = store
+        if store is None:
+            self._pending.clear()
+            return
+        self._generation = store.generation
+        self.flush()
 
     def handle(self, event: Event) -> None:
         try:
@@ -194,7 +211,7 @@ class SessionRecorder:
             self._pending.append((memory, write))
 
     def _handle(self, event: Event) -> None:
-        if self._store is None:
+        if self._store is None and not self._store_pending:
             return
         if isinstance(event, SessionStarted):
             previous = self._current
@@ -251,9 +268,11 @@ class SessionRecorder:
         store = self._store
         if store is None:
             return
+        recovered = False
         while True:
             if store.generation != self._generation:
                 self._after_recovery(store)
+                recovered = True
             if not self._pending:
                 break
             memory, write = self._pending[0]
@@ -276,7 +295,8 @@ class SessionRecorder:
             self._pending.pop(0)
         if self._waiting is not None:
             self._waiting = None
-            self._notify("The session log can be written again: every hold is saved.")
+            if not recovered:  # the store has said where the damaged file went: leave it shown
+                self._notify("The session log can be written again: every hold is saved.")
         self._attempts = 0
 
     def _after_recovery(self, store: SessionStore) -> None:

@@ -346,6 +346,38 @@ def test_a_stopped_stretch_and_the_steps_skipped_after_it_are_logged_honestly(
     assert session["held_seconds"] == 32.0
 
 
+def test_events_wait_in_memory_until_the_store_is_ready(
+    store: SessionStore, clock: FakeClock
+) -> None:
+    recorder = SessionRecorder(None, wall_clock=WallClock(clock), store_pending=True)
+    l1, r1, _c1, _c2 = ROUTINE.holds()
+    recorder.handle(SessionStarted(ROUTINE))
+    clock.advance(35)
+    recorder.handle(HoldEnded(l1, 30.0, "completed"))
+    recorder.handle(SymptomReported(TINGLING, r1, 1))
+    assert recorder.pending == 3
+    assert rows(store, "SELECT count(*) FROM sessions") == [(0,)]
+    recorder.store_ready(store)  # the log is open: all of it is written, in order
+    assert recorder.pending == 0
+    recorder.handle(SessionEnded("stopped", 30.0))
+    assert rows(store, "SELECT routine_id, status, held_seconds FROM sessions") == [
+        ("morning", "stopped", 30.0)
+    ]
+    assert rows(store, "SELECT stretch_id, side FROM holds") == [("towel-hamstring", "left")]
+    assert rows(store, "SELECT symptom FROM events") == [("tingling",)]
+    assert rows(store, "SELECT started_at FROM sessions") == [("2024-03-04T06:00:00.000Z",)]
+
+
+def test_a_store_that_could_not_be_opened_drops_what_waited(clock: FakeClock) -> None:
+    recorder = SessionRecorder(None, wall_clock=WallClock(clock), store_pending=True)
+    recorder.handle(SessionStarted(ROUTINE))
+    assert recorder.pending == 1
+    recorder.store_ready(None)  # the user was told why nothing is saved
+    assert recorder.pending == 0
+    recorder.handle(SessionEnded("stopped", 0.0))
+    assert recorder.pending == 0
+
+
 def test_storage_and_recorder_do_not_import_qt() -> None:
     code = (
         "import sys, desktop_app.storage, desktop_app.recorder;"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
+import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -364,3 +365,84 @@ def test_a_big_log_is_checked_within_the_budget(
     assert store.session_count() == SESSIONS
     store.close()
     assert "integrity_check stopped" in caplog.text
+
+
+def test_a_recovery_a_write_sets_off_can_run_on_a_worker_thread(data_dir: Path) -> None:
+    """As in the window: the log reads as busy while a worker recovers it, the recorder keeps
+    the holds in memory, and writes them all, whole, once the recovery is taken up."""
+    fill(data_dir)
+    store, messages = reopen(data_dir)
+    assert messages == []
+    notices: list[str] = []
+    store.notify = notices.append
+    store.recover_in_background = True
+    finished = threading.Event()
+    store.recovery_finished = finished.set
+    gate = threading.Event()
+    rebuild = store._rebuild
+    assert rebuild is not None
+
+    def slow_rebuild() -> tuple[sqlite3.Connection, str]:
+        assert gate.wait(10)  # the recovery runs until the test lets it finish
+        return rebuild()
+
+    store._rebuild = slow_rebuild
+    retries: list[float] = []
+    recorder = SessionRecorder(
+        store,
+        wall_clock=lambda: datetime(2024, 6, 1, 9, tzinfo=TZ),
+        on_error=notices.append,
+        schedule=lambda seconds, callback: retries.append(seconds),
+    )
+    first, second, third, fourth = ROUTINE.holds()
+    recorder.handle(SessionStarted(ROUTINE))
+    recorder.handle(HoldEnded(first, 30.0, "completed"))
+    store._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    path = data_dir / "sessions.db"
+    for page in pages_of(path, "sessions_by_day"):
+        flip(path, (page - 1) * 4096)
+    store._conn.execute("PRAGMA shrink_memory")
+    recorder.handle(HoldEnded(second, 30.0, "completed"))  # finds the damage
+    assert store.recovering
+    recorder.handle(HoldEnded(third, 30.0, "completed"))
+    assert recorder.pending >= 2  # kept in memory, in order
+    assert retries  # and tried again later
+    assert notices == [storage.store.RECOVERING.format(path=path)]
+    with pytest.raises(storage.StorageError) as caught:
+        store.session_count()
+    assert caught.value.kind == "busy"
+
+    gate.set()
+    assert finished.wait(10)
+    recorder.handle(HoldEnded(fourth, 30.0, "completed"))
+    recorder.handle(SessionEnded("completed", 120.0))
+    assert recorder.pending == 0
+    assert store.generation == 1
+    assert "moved to" in notices[1]
+    assert f"with the {SESSIONS + 1} sessions" in notices[1]
+    assert len(notices) == 2  # no "can be written again" over where the damaged file went
+    data = history_json(store)
+    store.close()
+    assert len(data) == SESSIONS + 1
+    probe = next(s for s in data if s["routine_id"] == "probe")
+    assert (probe["status"], probe["held_seconds"]) == ("completed", 120.0)
+    assert [h["rep"] for h in probe["holds"]] == [1, 2, 3, 4]
+
+
+def test_a_store_closed_during_a_recovery_waits_for_it(data_dir: Path) -> None:
+    fill(data_dir)
+    store, _ = reopen(data_dir)
+    store.recover_in_background = True
+    store._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    path = data_dir / "sessions.db"
+    for page in pages_of(path, "sessions_by_day"):
+        flip(path, (page - 1) * 4096)
+    store._conn.execute("PRAGMA shrink_memory")
+    with pytest.raises(storage.StorageError):
+        store.finish_session(3, status="completed", ended_at=NOW, held_seconds=1.0)
+    store.close()  # waits, takes up the new log, closes it and releases the lock
+    assert not store.recovering
+    again, messages = reopen(data_dir)
+    assert messages == []
+    assert again.session_count() == SESSIONS
+    again.close()

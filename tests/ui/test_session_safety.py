@@ -355,7 +355,9 @@ def test_the_history_detail_of_a_session_shows_its_red_flags(
     press(qtbot, window, Qt.Key.Key_P)
     with qtbot.waitSignal(window.session_finished):
         press(qtbot, window, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not link.opening)  # the log opens on a worker thread
     history = link.show_history()
+    assert history is not None
     qtbot.waitExposed(history)
     dialog = history.open_session(history.model.summary(0).id)
     assert dialog is not None

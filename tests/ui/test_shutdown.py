@@ -45,9 +45,14 @@ class App:
 
 
 @pytest.fixture
-def app(make_window: WindowFactory, data_dir: Path, catcher: SignalCatcher) -> Iterator[App]:
+def app(
+    qtbot: QtBot, make_window: WindowFactory, data_dir: Path, catcher: SignalCatcher
+) -> Iterator[App]:
     window = make_window()
     link = attach_session_log(window, data_dir)
+    # The log opens on a worker thread, a moment after the first paint in the app; here it is
+    # open before the session starts, so what the signal saves is on the disk as it closes.
+    qtbot.waitUntil(lambda: not link.opening)
     running = App(window, link, catcher)
     yield running
     running.shutdown.close()
