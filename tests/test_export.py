@@ -310,3 +310,55 @@ def test_a_start_time_that_is_not_utf8_at_a_page_end_does_not_repeat_pages(
         ]
     finally:
         store.close()
+
+
+def test_sessions_logged_out_of_time_order_export_each_with_its_own_holds(
+    data_dir: Path,
+) -> None:
+    """Ids that do not follow start times (a log put together from several): a page's holds
+    and events are looked up by id, and each session gets its own."""
+    store, _ = open_store(data_dir)
+    assert store is not None
+    order = [7, 2, 11, 0, 5, 9, 1, 12, 3, 8, 4, 10, 6]
+    for n in order:
+        start = datetime(2026, 2, 1, 7, tzinfo=UTC) + timedelta(hours=9 * n)
+        sid = store.start_session(
+            routine_id=f"r{n}", routine_name=f"R {n}", started_at=start, planned_seconds=60
+        )
+        for rep in range(1 + n % 3):
+            store.add_hold(
+                sid,
+                stretch_id=f"s{n}",
+                stretch_name=f"S {n}",
+                side=None,
+                rep=rep + 1,
+                planned_seconds=30,
+                held_seconds=10.0 + n,
+                outcome="completed",
+            )
+        if n % 4 == 0:
+            store.add_event(sid, kind="symptom", at=start, stretch_id=f"s{n}", symptom="pain")
+        store.finish_session(sid, status="completed", ended_at=start + timedelta(minutes=2))
+    # One for reference, read session by session.
+    newest_first = sorted(
+        (store.session_detail(sid) for sid in range(1, len(order) + 1)),
+        key=lambda d: (d.session.started_at if d else 0, d.session.id if d else 0),
+        reverse=True,
+    )
+    expected = json.dumps(
+        [session_data(d) for d in newest_first if d is not None], indent=2, ensure_ascii=False
+    )
+    store.close()
+    store = readonly_store(data_dir)
+    try:
+        for page_size in (2, 3, 5, 13):
+            out = io.StringIO()
+            storage.write_history_json(store, None, out, page_size=page_size)
+            assert out.getvalue() == expected
+    finally:
+        store.close()
+    data = json.loads(expected)
+    assert [s["routine_id"] for s in data] == [f"r{n}" for n in range(12, -1, -1)]
+    assert all(
+        h["stretch_id"] == s["routine_id"].replace("r", "s") for s in data for h in s["holds"]
+    )

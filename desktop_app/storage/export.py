@@ -59,26 +59,18 @@ CSV_COLUMNS = (
 def _children(store: SessionStore, table: str, columns: str, ids: Sequence[int]) -> list[Any]:
     """Rows of ``table`` for the sessions ``ids``, by session then by id.
 
-    Sessions logged one after another have neighbouring ids, so a page's ids usually make one
-    short range: read as a range on the (session_id, id) index. Scattered ids (a log put
-    together from several) are looked up one by one instead of reading everything between.
+    Sessions are logged in the order they start, so a page's ids are usually one unbroken
+    range: read as a range of the (session_id, id) index. Other ids (a log put together from
+    several) are looked up one by one, never by reading everything between them.
     """
     low, high = min(ids), max(ids)
-    order = "ORDER BY session_id, id"
-    if high - low < 4 * len(ids):
-        rows = store.query(
-            f"SELECT session_id, id, {columns} FROM {table}"
-            f" WHERE session_id BETWEEN ? AND ? {order}",
-            [low, high],
-        )
-        if high - low + 1 == len(ids):
-            return rows
-        wanted = set(ids)
-        return [row for row in rows if row[0] in wanted]
-    marks = ", ".join("?" * len(ids))
+    if high - low + 1 == len(ids):
+        where, params = "session_id BETWEEN ? AND ?", [low, high]
+    else:
+        where, params = f"session_id IN ({', '.join('?' * len(ids))})", list(ids)
     return store.query(
-        f"SELECT session_id, id, {columns} FROM {table} WHERE session_id IN ({marks}) {order}",
-        list(ids),
+        f"SELECT session_id, id, {columns} FROM {table} WHERE {where} ORDER BY session_id, id",
+        params,
     )
 
 
@@ -88,26 +80,16 @@ def _page(store: SessionStore, rows: Sequence[Sequence[Any]]) -> list[SessionDet
     holds: dict[int, list[HoldRecord]] = {}
     events: dict[int, list[EventRecord]] = {}
     if ids:
-        for row in _children(store, "holds", HOLD_COLUMNS, ids):
-            hold = reader.hold(row[1], row[0], row[2:])
-            if hold is not None:
-                holds.setdefault(row[0], []).append(hold)
-        for row in _children(store, "events", EVENT_COLUMNS, ids):
-            event = reader.event(row[1], row[0], row[2:])
-            if event is not None:
-                events.setdefault(row[0], []).append(event)
-    page = []
-    for row in rows:
-        session = reader.session(row)
-        if session is not None:
-            page.append(
-                SessionDetail(
-                    session,
-                    tuple(holds.get(session.id, ())),
-                    tuple(events.get(session.id, ())),
-                )
-            )
-    return page
+        holds = reader.holds_by_session(_children(store, "holds", HOLD_COLUMNS, ids))
+        events = reader.events_by_session(_children(store, "events", EVENT_COLUMNS, ids))
+    none: tuple[()] = ()
+    return [
+        SessionDetail(
+            session, tuple(holds.get(session.id, none)), tuple(events.get(session.id, none))
+        )
+        for session in map(reader.session, rows)
+        if session is not None
+    ]
 
 
 def session_pages(

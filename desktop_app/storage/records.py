@@ -56,8 +56,7 @@ class EventRecord(NamedTuple):
     symptom: str | None
 
 
-@dataclass(frozen=True)
-class SessionDetail:
+class SessionDetail(NamedTuple):
     session: LoggedSession
     holds: tuple[HoldRecord, ...]
     events: tuple[EventRecord, ...]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import math
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any, cast
@@ -43,6 +43,8 @@ SESSION_COLUMNS = (
     "  WHERE e.session_id = s.id AND e.kind = 'symptom')"
 )
 """What :meth:`RowReader.session` reads, from ``sessions s``."""
+
+_FINISHED = frozenset(STATUSES) - {"running"}  # a running session is looked at more closely
 
 HOLD_COLUMNS = "stretch_id, stretch_name, side, rep, planned_seconds, held_seconds, outcome"
 EVENT_COLUMNS = "kind, at, at_offset, stretch_id, symptom"
@@ -152,6 +154,46 @@ class RowReader:
 
     def session(self, row: Sequence[Any]) -> LoggedSession | None:
         """A row of :data:`SESSION_COLUMNS`, or None when a value in it cannot be read."""
+        sid, routine_id, name, start, start_offset, end, end_offset, status = row[:8]
+        planned, held, note, feeling, symptoms = row[8:13]
+        if (  # the usual row, at a glance; anything else is looked at value by value below
+            type(sid) is int
+            and type(routine_id) is str
+            and type(name) is str
+            and type(start) is str
+            and type(start_offset) is int
+            and -86399 <= start_offset <= 86399
+            and (
+                end is None
+                or (type(end) is str and type(end_offset) is int and -86399 <= end_offset <= 86399)
+            )
+            and status in _FINISHED
+            and type(planned) is int
+            and planned >= 0
+            and type(held) is float
+            and 0.0 <= held < math.inf
+            and (note is None or type(note) is str)
+            and (feeling is None or (type(feeling) is int and 1 <= feeling <= 5))
+        ):
+            try:
+                started_at = local_time(start, start_offset)
+                ended_at = None if end is None else local_time(end, end_offset)
+            except (ValueError, OverflowError):
+                pass  # said which below
+            else:
+                return LoggedSession(
+                    sid,
+                    routine_id,
+                    name,
+                    started_at,
+                    ended_at,
+                    status,
+                    planned,
+                    held,
+                    note,
+                    feeling,
+                    tuple(symptoms.split("\x1f")) if type(symptoms) is str else (),
+                )
         try:
             symptoms = row[12]
             ended_at = None if row[5] is None else _moment(row[5], row[6] or 0, "end time")
@@ -205,6 +247,44 @@ class RowReader:
         except UnreadableError as exc:
             self._skip("holds", rowid, str(exc), session_id)
             return None
+
+    def holds_by_session(self, rows: Iterable[Sequence[Any]]) -> dict[int, list[HoldRecord]]:
+        """Rows of (session_id, id, :data:`HOLD_COLUMNS`...) as each session's holds, in the
+        rows' order (one loop for the export's millions of rows)."""
+        found: dict[int, list[HoldRecord]] = {}
+        hold, make, sides, outcomes = self.hold, HoldRecord._make, SIDES, OUTCOMES
+        for row in rows:
+            session_id, rowid, stretch_id, stretch_name, side, rep, planned, held, outcome = row
+            if (  # as in hold(), inline
+                type(stretch_id) is str
+                and type(stretch_name) is str
+                and (side is None or side in sides)
+                and type(rep) is int
+                and rep >= 1
+                and type(planned) is int
+                and planned >= 0
+                and type(held) is float
+                and 0.0 <= held < math.inf
+                and outcome in outcomes
+            ):
+                record: HoldRecord | None = make(row[2:])
+            else:
+                record = hold(rowid, session_id, row[2:])
+            if record is not None:
+                if session_id in found:
+                    found[session_id].append(record)
+                else:
+                    found[session_id] = [record]
+        return found
+
+    def events_by_session(self, rows: Iterable[Sequence[Any]]) -> dict[int, list[EventRecord]]:
+        """Rows of (session_id, id, :data:`EVENT_COLUMNS`...) as each session's events."""
+        found: dict[int, list[EventRecord]] = {}
+        for row in rows:
+            event = self.event(row[1], row[0], row[2:])
+            if event is not None:
+                found.setdefault(row[0], []).append(event)
+        return found
 
     def event(self, rowid: int, session_id: object, row: Sequence[Any]) -> EventRecord | None:
         """A row of :data:`EVENT_COLUMNS`, or None when a value in it cannot be read."""
