@@ -34,6 +34,7 @@ from desktop_app.storage import (
     open_store_readonly,
 )
 from desktop_app.storage.export import session_data, session_json
+from desktop_app.storage.rows import RowReader
 from tests.export_log import build
 
 GOLDEN = Path(__file__).resolve().parent / "data" / "export"
@@ -362,3 +363,25 @@ def test_sessions_logged_out_of_time_order_export_each_with_its_own_holds(
     assert all(
         h["stretch_id"] == s["routine_id"].replace("r", "s") for s in data for h in s["holds"]
     )
+
+
+def test_holds_read_once_are_the_same_holds_and_odd_values_still_are_looked_at() -> None:
+    reader = RowReader()
+    good = ("a", "A", "left", 1, 30, 30.0, "completed")
+    rows = [
+        (1, 1, *good),
+        (1, 2, *good),  # the same values: the same record
+        (2, 3, "a", "A", "left", 1, 30, 0.0, "completed"),
+        (2, 4, "a", "A", "left", 1, 30, -0.0, "completed"),  # equals 0.0, prints otherwise
+        (3, 5, "a", b"A", "left", 1, 30, 30.0, "completed"),  # not text
+        (3, 6, "a", "A", "left", 1.0, 30, 30, "completed"),  # integral values are read as such
+    ]
+    found = reader.holds_by_session(rows)
+    assert found[1][0] is found[1][1]
+    assert [repr(h.held_seconds) for h in found[2]] == ["0.0", "-0.0"]
+    assert found[3] == [HoldRecord("a", "A", "left", 1, 30, 30.0, "completed")]
+    assert type(found[3][0].rep) is int
+    assert type(found[3][0].held_seconds) is float
+    assert reader.unreadable() == [
+        "A hold of session 3 is left out: its stretch name (b'A') is not text."
+    ]

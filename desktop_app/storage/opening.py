@@ -422,7 +422,9 @@ class BackgroundOpening:
         self._recovering = recovering
         self._opener = opener
         self.result: Opened | None = None
-        self._thread = threading.Thread(target=self._run, name="log-opening", daemon=True)
+        # Not a daemon: a recovery cut short by the end of the process would leave the new log
+        # half-filled (the damaged file is kept, but what it holds would not be in the log).
+        self._thread = threading.Thread(target=self._run, name="log-opening")
 
     def start(self) -> None:
         self._thread.start()

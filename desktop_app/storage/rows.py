@@ -126,6 +126,7 @@ class RowReader:
     def __init__(self, running_means_interrupted: Callable[[], bool] | None = None) -> None:
         self._running_means_interrupted = running_means_interrupted
         self._left_out: dict[tuple[str, int], str] = {}
+        self._known_holds: dict[Sequence[Any], HoldRecord] = {}
 
     def unreadable(self) -> list[str]:
         """What was left out so far, one sentence each (sessions, then holds, then events, each
@@ -250,31 +251,44 @@ class RowReader:
 
     def holds_by_session(self, rows: Iterable[Sequence[Any]]) -> dict[int, list[HoldRecord]]:
         """Rows of (session_id, id, :data:`HOLD_COLUMNS`...) as each session's holds, in the
-        rows' order (one loop for the export's millions of rows)."""
+        rows' order (one loop for the export's millions of rows).
+
+        A person's holds repeat (a completed hold logs exactly its planned time): values read
+        once are not looked at again (0.0 excepted: -0.0 equals it and reads differently).
+        """
         found: dict[int, list[HoldRecord]] = {}
+        known = self._known_holds
         hold, make, sides, outcomes = self.hold, HoldRecord._make, SIDES, OUTCOMES
         for row in rows:
-            session_id, rowid, stretch_id, stretch_name, side, rep, planned, held, outcome = row
-            if (  # as in hold(), inline
-                type(stretch_id) is str
-                and type(stretch_name) is str
-                and (side is None or side in sides)
-                and type(rep) is int
-                and rep >= 1
-                and type(planned) is int
-                and planned >= 0
-                and type(held) is float
-                and 0.0 <= held < math.inf
-                and outcome in outcomes
-            ):
-                record: HoldRecord | None = make(row[2:])
-            else:
-                record = hold(rowid, session_id, row[2:])
-            if record is not None:
-                if session_id in found:
-                    found[session_id].append(record)
+            values = row[2:]
+            record = known.get(values)
+            if record is None:
+                stretch_id, stretch_name, side, rep, planned, held, outcome = values
+                if (  # as in hold(), inline
+                    type(stretch_id) is str
+                    and type(stretch_name) is str
+                    and (side is None or side in sides)
+                    and type(rep) is int
+                    and rep >= 1
+                    and type(planned) is int
+                    and planned >= 0
+                    and type(held) is float
+                    and 0.0 < held < math.inf
+                    and outcome in outcomes
+                ):
+                    record = make(values)
+                    if len(known) >= 4096:
+                        known.clear()
+                    known[values] = record
                 else:
-                    found[session_id] = [record]
+                    record = hold(row[1], row[0], values)
+                    if record is None:
+                        continue
+            session_id = row[0]
+            if session_id in found:
+                found[session_id].append(record)
+            else:
+                found[session_id] = [record]
         return found
 
     def events_by_session(self, rows: Iterable[Sequence[Any]]) -> dict[int, list[EventRecord]]:
