@@ -449,3 +449,53 @@ def test_the_schema_only_names_characters_the_loader_refuses_in_one_line() -> No
     named = [chr(c) for c in range(0x10000) if hidden.match(chr(c))]
     assert len(named) > 90
     assert all(first_hidden(c) == c for c in named)
+
+
+# --------------------------------------------------------------------------- the collector
+
+
+def test_reading_files_never_switches_the_garbage_collector_off(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import gc
+
+    def refuse() -> None:
+        raise AssertionError("the loader changed the whole process's garbage collection")
+
+    monkeypatch.setattr(gc, "disable", refuse)
+    monkeypatch.setattr(gc, "freeze", refuse)
+    monkeypatch.setattr(gc, "set_threshold", lambda *_: refuse())
+    path = tmp_path / "mine.yaml"
+    path.write_text(GOOD, encoding="utf-8")
+    result = load_library([BUNDLED, path])
+    assert all(r.ok for r in result.reports)
+    assert gc.isenabled()
+
+
+def test_the_yaml_tree_is_left_alone_by_the_collector() -> None:
+    """Plain tuples of text: the collector stops walking them once it has seen them.
+
+    It untracks a tuple when everything in it is untracked: every value at the first
+    collection, the collections around them a level or so at each collection after.
+    """
+    import gc
+
+    from desktop_app.routine_format.tree import SCALAR, compose
+
+    def nodes(node: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        found = [node]
+        for item in node[2] if node[0] != SCALAR else ():
+            for child in item if isinstance(item[0], tuple) else (item,):
+                found += nodes(child)
+        return found
+
+    root = compose(BUNDLED.read_text(encoding="utf-8"), "routines.yaml")
+    every = nodes(root)
+    assert len(every) > 500
+    gc.collect()
+    assert not any(gc.is_tracked(n) for n in every if n[0] == SCALAR)
+    for _ in range(40):
+        if not gc.is_tracked(root):
+            break
+        gc.collect()
+    assert not any(gc.is_tracked(n) or gc.is_tracked(n[2]) for n in every)

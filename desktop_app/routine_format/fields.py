@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
-from desktop_app.routine_format.nodes import Checker, kind_of, loc_of
+from desktop_app.routine_format.nodes import Checker, kind_of
 from desktop_app.routine_format.parsed import Loc
 from desktop_app.routine_format.spec import (
     Choice,
@@ -24,6 +22,7 @@ from desktop_app.routine_format.spec import (
     TextList,
     TextOrList,
 )
+from desktop_app.routine_format.tree import SCALAR, SEQUENCE, Node, loc_of
 from desktop_app.routine_format.values import (
     RESERVED_KEYS,
     did_you_mean,
@@ -54,11 +53,11 @@ class Entries:
     error), and the node of every key given."""
 
     values: dict[str, Any]
-    nodes: dict[str, yaml.Node]
+    nodes: dict[str, Node]
 
 
 def read_record(
-    checker: Checker, record: Record, node: yaml.Node, where: str, *, named: str | None = None
+    checker: Checker, record: Record, node: Node, where: str, *, named: str | None = None
 ) -> Entries | None:
     """Reads ``node`` as ``record``; None (with an error) when it is not a mapping.
 
@@ -69,12 +68,17 @@ def read_record(
     nodes = checker.mapping(node, where, record.keys, record.required)
     if nodes is None:
         return None
+    plan = _plans.get(id(record))
+    if plan is None:
+        plan = _plans[id(record)] = _plan(record)
     values: dict[str, Any] = {}
-    for spec in record.fields:
-        if not isinstance(spec.kind, VALUE_KINDS):
-            continue
-        value_where = f"{spec.name} {where if named is None else named}".rstrip()
-        values[spec.name] = read_value(checker, spec.kind, nodes.get(spec.name), value_where, where)
+    suffix = where if named is None else named
+    for name, kind, default in plan:
+        value_node = nodes.get(name)
+        if value_node is None:
+            values[name] = default
+        else:
+            values[name] = read_value(checker, kind, value_node, f"{name} {suffix}".rstrip(), where)
     for spec in record.fields:
         needs = spec.only_with
         given = spec.name in nodes
@@ -89,19 +93,48 @@ def read_record(
     return Entries(values, nodes)
 
 
-def read_value(checker: Checker, kind: Kind, node: yaml.Node | None, where: str, place: str) -> Any:
-    """One value of a value kind; its default when ``node`` is None (the key is left out).
+# Each record's value keys with their kinds and the values they take when left out.
+_plans: dict[int, tuple[tuple[str, Kind, Any], ...]] = {}
+
+
+def _plan(record: Record) -> tuple[tuple[str, Kind, Any], ...]:
+    return tuple(
+        (f.name, f.kind, default_of(f.kind))
+        for f in record.fields
+        if isinstance(f.kind, VALUE_KINDS)
+    )
+
+
+def default_of(kind: Kind) -> Any:
+    """What a value kind gives for a key left out (None: nothing, the record decides)."""
+    if isinstance(kind, Text | Template | Flag | Count | Duration):
+        return kind.default
+    if isinstance(kind, TextList | TextOrList):
+        return ()
+    if isinstance(kind, IdList):
+        return IdRefs()
+    return None
+
+
+def read_value(checker: Checker, kind: Kind, node: Node, where: str, place: str) -> Any:
+    """One value of a value kind, or None (or the kind's default) after an error.
 
     ``place`` is the record's own ``where`` ("in step 2 of routine 'x'").
     """
-    if isinstance(kind, Text):
-        return checker.text(node, where, kind.default, single_line=kind.line)
-    if isinstance(kind, Template):
-        return kind.default if node is None else _template(checker, kind, node, where)
-    if isinstance(kind, TextList):
+    kind_type = type(kind)
+    if kind_type is Text:
+        assert isinstance(kind, Text)
+        return checker.text(node, where, single_line=kind.line)
+    if kind_type is TextList:
+        assert isinstance(kind, TextList)
         return checker.text_list(node, where, required=kind.min_items > 0, single_line=kind.line)
+    if kind_type is Duration:
+        assert isinstance(kind, Duration)
+        return checker.duration(node, where, kind.default, kind.minimum)
+    if isinstance(kind, Template):
+        return _template(checker, kind, node, where)
     if isinstance(kind, TextOrList):
-        if isinstance(node, yaml.ScalarNode):
+        if node[0] == SCALAR:
             single = checker.text(node, where, single_line=kind.line)
             return (single,) if single else ()
         return checker.text_list(node, where, single_line=kind.line)
@@ -109,10 +142,6 @@ def read_value(checker: Checker, kind: Kind, node: yaml.Node | None, where: str,
         return checker.boolean(node, where, kind.default)
     if isinstance(kind, Count):
         return checker.integer(node, where, kind.default, kind.minimum, kind.maximum)
-    if isinstance(kind, Duration):
-        return checker.duration(node, where, kind.default, kind.minimum)
-    if node is None:
-        return IdRefs() if isinstance(kind, IdList) else None
     if isinstance(kind, Choice):
         return _choice(checker, kind, node, where, place)
     if isinstance(kind, Key):
@@ -126,7 +155,7 @@ def read_value(checker: Checker, kind: Kind, node: yaml.Node | None, where: str,
     raise TypeError(f"not a value kind: {kind!r}")  # a mistake in the spec, not in a file
 
 
-def _template(checker: Checker, kind: Template, node: yaml.Node, where: str) -> str | None:
+def _template(checker: Checker, kind: Template, node: Node, where: str) -> str | None:
     text = checker.text(node, where, single_line=True)
     if text is None:
         return None
@@ -145,7 +174,7 @@ def _template(checker: Checker, kind: Template, node: yaml.Node, where: str) -> 
     return text
 
 
-def _choice(checker: Checker, kind: Choice, node: yaml.Node, where: str, place: str) -> str | None:
+def _choice(checker: Checker, kind: Choice, node: Node, where: str, place: str) -> str | None:
     word = checker.text(node, where, single_line=True)
     if word is None or word in kind.values:
         return word
@@ -157,7 +186,7 @@ def _choice(checker: Checker, kind: Choice, node: yaml.Node, where: str, place: 
     return None
 
 
-def _key(checker: Checker, node: yaml.Node, key: str, where: str) -> str | None:
+def _key(checker: Checker, node: Node, key: str, where: str) -> str | None:
     """A symptom key as the window binds it (the capital), or None with an error."""
     reserved = RESERVED_KEYS.get(key.lower())
     if reserved:
@@ -183,12 +212,12 @@ class IdRefs:
     complete: bool = True
 
 
-def _id_list(checker: Checker, kind: IdList, node: yaml.Node, where: str, place: str) -> IdRefs:
+def _id_list(checker: Checker, kind: IdList, node: Node, where: str, place: str) -> IdRefs:
     """Distinct ids with where each stands; every item that is not one has an error."""
     if not checker.spend(node):
         return IdRefs(complete=False)
     name = where.split(" ", 1)[0]
-    if not isinstance(node, yaml.SequenceNode):
+    if node[0] != SEQUENCE:
         checker.error(
             node,
             f"{where} must be a list of {kind.kind} ids, such as [tingling], not {kind_of(node)}",
@@ -197,7 +226,7 @@ def _id_list(checker: Checker, kind: IdList, node: yaml.Node, where: str, place:
     ids: list[tuple[str, Loc]] = []
     seen: set[str] = set()
     ok = True
-    for number, item in enumerate(node.value, start=1):
+    for number, item in enumerate(node[2], start=1):
         ident = checker.identifier(
             item, f"item {number} of {where}", f"in {where} is not a valid {kind.kind} id"
         )

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import gc
+import contextlib
 from types import MappingProxyType
-
-import yaml
 
 from desktop_app.model import DEFAULT_SIDE_LABEL, Stretch, Symptom
 from desktop_app.routine_format.fields import read_record
@@ -14,9 +12,7 @@ from desktop_app.routine_format.nodes import (
     TooBigError,
     at_most,
     by_place,
-    compose,
     kind_of,
-    loc_of,
 )
 from desktop_app.routine_format.parsed import (
     Loc,
@@ -24,7 +20,6 @@ from desktop_app.routine_format.parsed import (
     RawRoutine,
     RawStep,
     RawStretch,
-    RoutineError,
     RoutineFileError,
 )
 from desktop_app.routine_format.spec import (
@@ -39,40 +34,23 @@ from desktop_app.routine_format.spec import (
     RecordList,
     Version,
 )
+from desktop_app.routine_format.tree import MAPPING, SCALAR, SEQUENCE, Node, compose, loc_of
 from desktop_app.routine_format.values import ID_PATTERN, key_identity, short
 
 
 def parse_routines(text: str, source: str) -> ParsedFile:
     """Checks one routine file's text on its own; raises RoutineFileError with every error."""
-    # A composed file is tens of thousands of small objects that hold no cycles: the cyclic
-    # collector would only walk them again and again (about 40% of the time on a large file).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _parse_routines(text, source)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _parse_routines(text: str, source: str) -> ParsedFile:
     root = compose(text, source)
     checker = Checker(source)
     parsed = ParsedFile(source)
-    try:
+    with contextlib.suppress(TooBigError):
         _parse_root(checker, root, parsed)
-    except TooBigError:
-        pass
-    except RecursionError:
-        loc = loc_of(root)
-        message = "the file is nested too deeply to read"
-        checker.errors.append(RoutineError(source, loc.line, loc.column, message))
     if checker.errors:
         raise RoutineFileError(at_most(by_place(checker.errors)), partial=parsed)
     return parsed
 
 
-def _parse_root(checker: Checker, root: yaml.Node, parsed: ParsedFile) -> None:
+def _parse_root(checker: Checker, root: Node, parsed: ParsedFile) -> None:
     top = checker.mapping(root, "at the top level", FILE.keys, FILE.required)
     if top is None:
         return
@@ -107,7 +85,7 @@ def _parse_root(checker: Checker, root: yaml.Node, parsed: ParsedFile) -> None:
         _parse_routine_list(checker, top["routines"], parsed, prepare, rest)
 
 
-def _check_version(checker: Checker, node: yaml.Node) -> None:
+def _check_version(checker: Checker, node: Node) -> None:
     kind = FILE.field("format").kind
     assert isinstance(kind, Version)
     if not checker.present(node, "format", f"write format: {kind.number}"):
@@ -124,7 +102,7 @@ def _check_version(checker: Checker, node: yaml.Node) -> None:
         checker.error(node, f"format must be {kind.number}, not {kind_of(node)}")
 
 
-def _defaults(checker: Checker, node: yaml.Node | None) -> tuple[int, int]:
+def _defaults(checker: Checker, node: Node | None) -> tuple[int, int]:
     """The file's prepare and rest: its ``defaults``, or the format's."""
     prepare, rest = _format_default("prepare"), _format_default("rest")
     if node is None:
@@ -142,7 +120,7 @@ def _format_default(name: str) -> int:
     return kind.default
 
 
-def _parse_symptom(checker: Checker, symptom_id: str, node: yaml.Node) -> Symptom | None:
+def _parse_symptom(checker: Checker, symptom_id: str, node: Node) -> Symptom | None:
     entries = read_record(checker, SYMPTOM, node, f"in symptom '{short(symptom_id)}'")
     if entries is None:
         return None
@@ -176,7 +154,7 @@ def _check_symptom_keys(checker: Checker, parsed: ParsedFile) -> None:
 
 
 def _parse_stretch(
-    checker: Checker, stretch_id: str, key_node: yaml.Node, node: yaml.Node
+    checker: Checker, stretch_id: str, key_node: Node, node: Node
 ) -> RawStretch | None:
     where = f"in stretch '{short(stretch_id)}'"
     entries = read_record(checker, STRETCH, node, where)
@@ -217,8 +195,8 @@ def _list_of(record: Record, name: str) -> RecordList:
 
 
 def _record_list(
-    checker: Checker, kind: RecordList, node: yaml.Node, where: str, place: str
-) -> list[yaml.Node]:
+    checker: Checker, kind: RecordList, node: Node, where: str, place: str
+) -> list[Node]:
     """The items of a list of records, such as ``routines:`` or a routine's ``steps:``.
 
     ``where`` names the list ("steps in routine 'x'"); ``place`` is what has it ("routine
@@ -226,18 +204,18 @@ def _record_list(
     """
     if not checker.spend(node):
         return []
-    if not isinstance(node, yaml.SequenceNode):
+    if node[0] != SEQUENCE:
         checker.error(node, f"{where} must be a list{kind.hint}, not {kind_of(node)}")
         return []
-    if len(node.value) < kind.min_items:
+    if len(node[2]) < kind.min_items:
         name = where.split(" ", 1)[0]
         checker.error(node, f"{place} has no {name}: add at least one")
         return []
-    return list(node.value)
+    return list(node[2])
 
 
 def _parse_routine_list(
-    checker: Checker, node: yaml.Node, parsed: ParsedFile, prepare: int, rest: int
+    checker: Checker, node: Node, parsed: ParsedFile, prepare: int, rest: int
 ) -> None:
     first_at: dict[str, Loc] = {}
     routine_nodes = _record_list(checker, _list_of(FILE, "routines"), node, "routines", "")
@@ -265,12 +243,12 @@ def _parse_routine_list(
             parsed.routines.append(routine)
 
 
-def _peek_id(node: yaml.Node) -> str | None:
+def _peek_id(node: Node) -> str | None:
     """A routine's id as written (valid or not), if it is a single value."""
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            if key_node.value == "id" and isinstance(value_node, yaml.ScalarNode):
-                return str(value_node.value)
+    if node[0] == MAPPING:
+        for key_node, value_node in node[2]:
+            if key_node[2] == "id" and value_node[0] == SCALAR:
+                return str(value_node[2])
     return None
 
 
@@ -278,7 +256,7 @@ def _parse_routine(
     checker: Checker,
     number: int,
     written_id: str | None,
-    node: yaml.Node,
+    node: Node,
     parsed: ParsedFile,
     defaults: tuple[int, int],
 ) -> RawRoutine | None:
@@ -288,7 +266,7 @@ def _parse_routine(
         return None
     values = entries.values
     steps: list[RawStep] = []
-    step_nodes: list[yaml.Node] = []
+    step_nodes: list[Node] = []
     if "steps" in entries.nodes:
         steps_kind = _list_of(ROUTINE, "steps")
         step_nodes = _record_list(
@@ -313,7 +291,7 @@ def _parse_routine(
 def _parse_step(
     checker: Checker,
     where: str,
-    node: yaml.Node,
+    node: Node,
     parsed: ParsedFile,
     defaults: tuple[int, int],
 ) -> RawStep | None:

@@ -9,6 +9,7 @@ where its record is built (:mod:`desktop_app.routine_format.records`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TypeAlias
 
 from desktop_app.model import DEFAULT_PREPARE, DEFAULT_REST, DEFAULT_SIDE_LABEL, SIDE_PLACEHOLDER
@@ -193,11 +194,11 @@ class Record:
     # At least one of these keys must be given (a file has stretches, routines or both).
     one_of: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def keys(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)
 
-    @property
+    @cached_property
     def required(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields if f.required)
 
