@@ -163,9 +163,9 @@ def generate(stretches: int, routines: int, seed: int = 1) -> str:
 def time_runs(func: Callable[[], object], runs: int, *, gc_on: bool = True) -> list[float]:
     """Milliseconds of each of ``runs`` calls, after one warm-up call.
 
-    Each run starts from a collected heap, so the cyclic collector's work (a large share of
-    the loader's time: every YAML node is a tracked object) does not depend on what the
-    previous run left behind.
+    Each run starts from a collected heap, so the cyclic collector's work (small since the
+    loader reads the YAML into untracked tuples, but it grows with the heap it walks) does not
+    depend on what the previous run left behind.
     """
     func()
     times = []
