@@ -1,4 +1,4 @@
-"""Plays short sounds (cue tones, later spoken phrases) without Qt and without blocking the caller.
+"""Plays short sounds (cue tones and spoken phrases) without Qt and without blocking the caller.
 
 Why not QtMultimedia: its one class the app needs, QSoundEffect, comes in PySide6-Addons (418 MiB
 installed, with QtWebEngine, Qt3D, QML and FFmpeg) and adds about 19 MiB to the running app.
@@ -11,6 +11,13 @@ the figures.
 opening the output (which can be slow or, with a sound server that does not answer, never end),
 starting and stopping it all happen in the worker. The output runs only while a sound plays and
 is stopped again soon after, so an idle player wakes nothing up. Sounds that overlap are mixed.
+
+Speech has a lane of its own (:meth:`CuePlayer.say`): a phrase is rendered to sound in the
+worker (by a callable the caller gives, such as :mod:`desktop_app.speech`'s espeak-ng), and
+played only while no tone is playing: a tone that comes in the middle of a phrase holds the
+phrase until the tone has ended, so the two never sound over each other. A new phrase said
+``"now"`` cuts off what was being said and drops what was waiting to be said, at once (on the
+caller's thread), so nothing stale is ever heard: "Hold" after the hold has ended, say.
 
 No sound is a normal state: no library, no server, no device, or an output that fails later are
 reported once through ``on_failure`` with a reason (for the log), and everything after that is
@@ -29,11 +36,11 @@ import sys
 import threading
 import wave
 import weakref
-from collections.abc import Callable, Generator, Hashable, Mapping
+from collections.abc import Callable, Generator, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Literal, Protocol, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +57,19 @@ CLOSE_TIMEOUT_S = 1.0
 
 Feed = Generator[bytes, int, None]
 """What an output pulls sound from: sent a number of frames, yields up to that many as bytes."""
+
+
+SpeechMode = Literal["now", "if_idle", "after"]
+"""How a phrase meets speech already playing or waiting to play.
+
+``now``: cuts it off and drops it (a new cue: what was being said is stale).
+``if_idle``: said only if nothing else is being said, else left out ("Halfway", a count:
+late, they would be wrong).
+``after``: follows it (the next sentence of one reading).
+"""
+
+Render = Callable[[], "Clip | None"]
+"""Makes a phrase's sound; called in the player's worker. ``None``: nothing to say after all."""
 
 
 class NoSoundError(Exception):
@@ -109,12 +129,19 @@ def _pcm(samples: array.array[int]) -> bytes:
 
 
 class Mixer:
-    """The sounds playing now; the output's thread takes frames from it, any thread adds to it."""
+    """The sounds playing now; the output's thread takes frames from it, any thread adds to it.
+
+    Tones (:meth:`add`) are mixed together. Speech (:meth:`speak`) waits while any tone plays
+    and goes on after it; each new ``now`` phrase starts a new *generation*, and a phrase of an
+    older generation is never played (see :data:`SpeechMode`).
+    """
 
     def __init__(self, channels: int = CHANNELS) -> None:
         self._frame_bytes = SAMPLE_BYTES * channels
         self._lock = threading.Lock()
         self._voices: list[memoryview] = []
+        self._speech: list[memoryview] = []
+        self._generation = 0
 
     def add(self, pcm: bytes) -> None:
         if pcm:
@@ -124,16 +151,57 @@ class Mixer:
     def clear(self) -> None:
         with self._lock:
             self._voices = []
+            self._speech = []
+
+    # ------------------------------------------------------------------ speech
+
+    @property
+    def generation(self) -> int:
+        with self._lock:
+            return self._generation
+
+    def hush(self) -> int:
+        """Cuts off what is being said, drops what waits; returns the new generation."""
+        with self._lock:
+            self._generation += 1
+            self._speech = []
+            return self._generation
+
+    @property
+    def speaking(self) -> bool:
+        """Something is being said or waits to be said (also while a tone holds it)."""
+        with self._lock:
+            return bool(self._speech)
+
+    def speak(self, pcm: bytes, generation: int, mode: SpeechMode) -> bool:
+        """Queues a phrase's sound; False when it is stale or, ``if_idle``, not wanted now."""
+        with self._lock:
+            if generation != self._generation or (mode == "if_idle" and self._speech):
+                return False
+            if mode == "now":
+                self._speech = []
+            if pcm:
+                self._speech.append(memoryview(pcm))
+            return True
+
+    # ------------------------------------------------------------------ the output's side
 
     @property
     def frames_left(self) -> int:
         with self._lock:
-            return max((len(voice) for voice in self._voices), default=0) // self._frame_bytes
+            tones = max((len(voice) for voice in self._voices), default=0)
+            speech = sum(len(part) for part in self._speech)
+            return (tones + speech) // self._frame_bytes
 
     def take(self, frames: int) -> bytes:
-        """The next ``frames`` frames (fewer when everything ends sooner; the rest is silence)."""
+        """The next ``frames`` frames (fewer when everything ends sooner; the rest is silence).
+
+        While a tone plays, speech waits: the two are never mixed.
+        """
         size = frames * self._frame_bytes
         with self._lock:
+            if not self._voices:
+                return self._take_speech(size)
             parts = [voice[:size] for voice in self._voices]
             self._voices = [voice[size:] for voice in self._voices if len(voice) > size]
         if len(parts) <= 1:
@@ -144,6 +212,20 @@ class Mixer:
             for index, value in enumerate(_samples(bytes(part))):
                 mixed[index] += value
         return _pcm(array.array("h", (max(-32768, min(32767, value)) for value in mixed)))
+
+    def _take_speech(self, size: int) -> bytes:
+        # Called with the lock held.
+        parts: list[bytes] = []
+        while size > 0 and self._speech:
+            head = self._speech[0]
+            part = head[:size]
+            parts.append(bytes(part))
+            size -= len(part)
+            if len(head) > len(part):
+                self._speech[0] = head[len(part) :]
+            else:
+                self._speech.pop(0)
+        return b"".join(parts)
 
     def feed(self) -> Feed:
         """A started generator for the output (it sends the number of frames it wants)."""
@@ -299,6 +381,15 @@ class _Close:
 
 
 _CLOSE = _Close()
+
+
+@dataclass(frozen=True)
+class _Speech:
+    renders: tuple[Render, ...]
+    generation: int
+    mode: SpeechMode
+
+
 _players: weakref.WeakSet[CuePlayer[Any]] = weakref.WeakSet()
 
 
@@ -321,7 +412,7 @@ class CuePlayer(Generic[Key]):
         self._on_ready = on_ready
         self._on_failure = on_failure
         self._open_device = open_device
-        self._queue: queue.SimpleQueue[Key | Clip | _Close] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[Key | Clip | _Speech | _Close] = queue.SimpleQueue()
         self._mixer = Mixer()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self.failed = False
@@ -340,6 +431,26 @@ class CuePlayer(Generic[Key]):
         """Plays ``clip`` soon (a spoken phrase, say); returns at once."""
         if not (self.failed or self.closed):
             self._queue.put(clip)
+
+    def say(self, renders: Sequence[Render], mode: SpeechMode = "now") -> None:
+        """Says phrases soon, one after the other, after any tone playing; returns at once.
+
+        Each of ``renders`` makes one phrase's sound in the worker (speech synthesis takes
+        tens of milliseconds: never on the caller's thread). With ``mode="now"`` whatever was
+        being said stops at once, before this call returns.
+        """
+        if self.failed or self.closed or not renders:
+            return
+        generation = self._mixer.hush() if mode == "now" else self._mixer.generation
+        self._queue.put(_Speech(tuple(renders), generation, mode))
+
+    def hush(self) -> None:
+        """Stops what is being said and drops what waits to be said (tones play on)."""
+        self._mixer.hush()
+
+    @property
+    def speaking(self) -> bool:
+        return self._mixer.speaking
 
     def close(self, timeout: float = CLOSE_TIMEOUT_S) -> bool:
         """Stops and closes the output; True when the worker ended within ``timeout``."""
@@ -389,8 +500,12 @@ class CuePlayer(Generic[Key]):
                 if running:
                     device.stop()
                 return
-            pcm = device.prepare(item) if isinstance(item, Clip) else prepared.get(item, b"")
-            self._mixer.add(pcm)
+            if isinstance(item, _Speech):
+                if not self._speak(device, item):
+                    continue
+            else:
+                pcm = device.prepare(item) if isinstance(item, Clip) else prepared.get(item, b"")
+                self._mixer.add(pcm)
             if not running:
                 try:
                     device.start(self._mixer.feed())
@@ -398,6 +513,26 @@ class CuePlayer(Generic[Key]):
                     self._fail(str(exc))
                     return
                 running = True
+
+    def _speak(self, device: Device, item: _Speech) -> bool:
+        """Renders the first phrase of ``item`` and queues it; True when it will be heard.
+
+        The rest of the phrases go back into the queue, so tones waiting behind a long reading
+        are not held up by its synthesis.
+        """
+        mixer = self._mixer
+        if item.generation != mixer.generation or (item.mode == "if_idle" and mixer.speaking):
+            return False  # stale, or not wanted now: not worth rendering
+        try:
+            clip = item.renders[0]()
+        except Exception:  # a phrase that cannot be said must not silence the tones
+            log.warning("a phrase could not be rendered", exc_info=True)
+            clip = None
+        placed = clip is not None and mixer.speak(device.prepare(clip), item.generation, item.mode)
+        rest = item.renders[1:]
+        if rest and (placed or item.mode == "after"):
+            self._queue.put(_Speech(rest, item.generation, "after"))
+        return placed
 
     def _fail(self, reason: str) -> None:
         if self.failed:

@@ -114,7 +114,7 @@ SYMPTOM_KEYS_ROW = "symptoms"
 
 # The session's own letters, as session_view.ControlKeys has them by default (a test keeps the
 # two the same; not imported here, so reading the settings at start-up stays light).
-DISMISS_KEY, WATCH_KEY, STOP_STRETCH_KEY, OTHER_AREA_KEY = "G", "W", "S", "N"
+DISMISS_KEY, WATCH_KEY, STOP_STRETCH_KEY, OTHER_AREA_KEY, READ_ALOUD_KEY = "G", "W", "S", "N", "R"
 
 KEY_ROWS: tuple[tuple[str, str], ...] = (
     ("Enter", "start the selected routine; on the stopped screen, take the suggested choice"),
@@ -145,6 +145,11 @@ KEY_ROWS: tuple[tuple[str, str], ...] = (
         OTHER_AREA_KEY,
         "after a stopped stretch: skip the other stretches for the same area and go on",
     ),
+    (
+        READ_ALOUD_KEY,
+        "read aloud the advice on screen, red flags first when they lead (the stretch's steps"
+        " when there is no advice)",
+    ),
     ("Ctrl+H", "history"),
     ("Ctrl+M", "sound cues on / off"),
     (SAFETY_KEY, "the safety notice (Help > Safety)"),
@@ -163,14 +168,14 @@ README_SYMPTOM_ROW = (
 def key_rows(symptoms: Iterable[Symptom]) -> list[tuple[str, str]]:
     """The keys table for the loaded symptoms: one row per symptom key.
 
-    The session's own letters (G, W, S, N) give way to any symptom key that uses them, as the
+    The session's own letters (G, W, S, N, R) give way to any symptom key that uses them, as the
     window's do.
     """
     from desktop_app.session_view import ControlKeys
 
     symptoms = tuple(symptoms)
     keys = ControlKeys.avoiding(s.key for s in symptoms)
-    defaults = (DISMISS_KEY, WATCH_KEY, STOP_STRETCH_KEY, OTHER_AREA_KEY)
+    defaults = (DISMISS_KEY, WATCH_KEY, STOP_STRETCH_KEY, OTHER_AREA_KEY, READ_ALOUD_KEY)
     letters = dict(zip(defaults, astuple(keys), strict=True))
     rows: list[tuple[str, str]] = []
     for key, what in KEY_ROWS:

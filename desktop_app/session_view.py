@@ -68,13 +68,18 @@ class ControlKeys:
     watch: str = "W"
     stop_stretch: str = "S"
     other_area: str = "N"
+    read_aloud: str = "R"
+    """Reads the advice on screen aloud (desktop_app.cues.read_aloud_phrases)."""
 
     @classmethod
     def avoiding(cls, taken: Iterable[str]) -> ControlKeys:
-        """G, W, S and N, or for each one taken by a symptom the next free letter of its list."""
+        """G, W, S, N and R, or for each one taken by a symptom the next free letter of its list.
+
+        Chosen in that order, so a letter one of the first four takes is never R's.
+        """
         used = {key.upper() for key in taken}
         chosen: list[str] = []
-        for preferred in ("GOKY", "WRFV", "SXZQ", "NADJ"):
+        for preferred in ("GOKY", "WRFV", "SXZQ", "NADJ", "RLEU"):
             free = [c for c in preferred + "BCEILMU0123456789" if c not in used]
             chosen.append(free[0])
             used.add(free[0])

@@ -111,7 +111,7 @@ def test_session_keys_in_the_dialog_give_way_to_symptom_keys() -> None:
     symptoms = [Symptom("g", "Groin pain", "G", "stop", ()), Symptom("s", "Sore", "S", "stop", ())]
     keys = [key for key, _ in help_text.key_rows(symptoms)]
     assert keys.count("G") == keys.count("S") == 1  # the symptoms' own
-    assert {"O", "W", "X", "N"} <= set(keys)
+    assert {"O", "W", "X", "N", "R"} <= set(keys)
 
 
 def test_the_session_letters_are_session_views_defaults() -> None:
@@ -124,5 +124,6 @@ def test_the_session_letters_are_session_views_defaults() -> None:
         help_text.WATCH_KEY,
         help_text.STOP_STRETCH_KEY,
         help_text.OTHER_AREA_KEY,
+        help_text.READ_ALOUD_KEY,
     )
     assert letters == astuple(ControlKeys())

@@ -434,9 +434,11 @@ def test_pain_in_the_last_stretch_shows_the_stopped_screen_before_the_summary() 
 
 
 def test_control_keys_avoid_symptom_keys() -> None:
-    assert ControlKeys.avoiding(["T", "H", "P"]) == ControlKeys("G", "W", "S", "N")
+    assert ControlKeys.avoiding(["T", "H", "P"]) == ControlKeys("G", "W", "S", "N", "R")
     keys = ControlKeys.avoiding(["g", "W", "S", "N", "O"])
-    assert keys == ControlKeys("K", "R", "X", "A")
+    # The watch key takes R when W is a symptom's: reading aloud gives way to it.
+    assert keys == ControlKeys("K", "R", "X", "A", "L")
+    assert ControlKeys.avoiding(["r"]).read_aloud == "L"
 
 
 def test_history_notes_look_up_the_library_and_keep_unknown_ids() -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QFrame,
     QHBoxLayout,
@@ -28,6 +29,8 @@ REFERENCE_HEIGHT = 700
 """The default window's height: in a taller one (full screen, read from further away) the
 dialog and its text grow with it, up to ``MAX_SCALE``."""
 MAX_SCALE = 1.6
+SPEECH_OFFER = "Turn on spoken cues: hear the stretch, Hold, Rest and Switch called out"
+SPEECH_OFFER_TIP = "You can change this later in the View menu (Spoken cues)."
 
 
 def window_scale(widget: QWidget) -> float:
@@ -37,7 +40,15 @@ def window_scale(widget: QWidget) -> float:
 class InfoDialog(QDialog):
     """A titled page of text that scrolls by keyboard, with one button: Enter or Esc closes it."""
 
-    def __init__(self, parent: QWidget, title: str, body_html: str, button: str) -> None:
+    def __init__(
+        self,
+        parent: QWidget,
+        title: str,
+        body_html: str,
+        button: str,
+        *,
+        offer_speech: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setWindowModality(Qt.WindowModality.WindowModal)
@@ -59,6 +70,13 @@ class InfoDialog(QDialog):
         self.body.setAccessibleName(title)
         layout.addWidget(self.body, 1)
         row = QHBoxLayout()
+        self.speech_box: QCheckBox | None = None
+        """The first-run notice's offer of spoken cues (only where they can be had)."""
+        if offer_speech:
+            self.speech_box = QCheckBox(SPEECH_OFFER, self)
+            self.speech_box.setFont(scaled_font(self.speech_box, SIZE_DIALOG_TEXT * scale))
+            self.speech_box.setToolTip(SPEECH_OFFER_TIP)
+            row.addWidget(self.speech_box)
         row.addStretch(1)
         self.button = QPushButton(f"{button}  (Enter)", self)
         self.button.setFont(scaled_font(self.button, SIZE_DIALOG_TEXT * scale, bold=True))
@@ -132,10 +150,15 @@ def about_html(version: str, data_dir: Path | None) -> str:
     )
 
 
-def safety_dialog(parent: QWidget, symptoms: Sequence[Symptom], *, first_run: bool) -> InfoDialog:
+def safety_dialog(
+    parent: QWidget, symptoms: Sequence[Symptom], *, first_run: bool, offer_speech: bool = False
+) -> InfoDialog:
+    """The safety notice; at the first start it may offer spoken cues (a checkbox, off)."""
     button = "I understand" if first_run else "Close"
     title = help_text.safety_notice(symptoms).title
-    return InfoDialog(parent, title, safety_html(symptoms), button)
+    return InfoDialog(
+        parent, title, safety_html(symptoms), button, offer_speech=first_run and offer_speech
+    )
 
 
 def shortcuts_dialog(parent: QWidget, symptoms: Sequence[Symptom]) -> InfoDialog:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import astuple
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
@@ -45,6 +46,13 @@ SETTINGS_SOUND = "sound/enabled"
 SETTINGS_SAFETY_SEEN = "help/safety_notice_seen"
 """The version of the safety notice the user has acknowledged (see help_text)."""
 SOUND_TIP = "Soft tones when a hold starts and ends, so you need not watch the screen"
+SPEECH_TIP = "Hear the stretch and side, Hold, Rest and Switch called out as the session runs"
+COUNT_TIP = "Say 3, 2, 1 at the end of getting into position and of each hold (no ticks)"
+NO_SPEECH_YET = "Spoken cues are not set up in this window"
+
+
+def _no_speech() -> str:
+    return NO_SPEECH_YET
 
 
 class MainWindow(QMainWindow):
@@ -54,6 +62,10 @@ class MainWindow(QMainWindow):
         ``history_requested``: View > History… (Ctrl+H) was chosen.
         ``session_finished``: the summary page is on screen after a session ended; carries the
         session's ``SessionEnded`` event.
+        ``read_aloud_requested``: the read-aloud key (R) was pressed on the session page.
+
+    View > Spoken cues and its count are played by :mod:`desktop_app.ui.sound`, which sets
+    :attr:`speech_reason` and enables them once it knows there is a speech engine.
 
     Help > Safety, Keyboard shortcuts and About open their dialogs through
     :meth:`show_safety`, :meth:`show_shortcuts` and :meth:`show_about` (tests replace them);
@@ -65,6 +77,7 @@ class MainWindow(QMainWindow):
 
     history_requested = Signal()
     session_finished = Signal(object)
+    read_aloud_requested = Signal()
 
     def __init__(
         self,
@@ -136,6 +149,20 @@ class MainWindow(QMainWindow):
         self.sound_action.setChecked(self.preferences.current.sound_enabled)
         self.sound_action.toggled.connect(self._remember_sound)
         self.preferences.changed.connect(self._preferences_changed)
+        # Off until turned on (here, in the first-run notice or in the settings); enabled by
+        # desktop_app.ui.sound once it has found a speech engine and a sound output.
+        self.speech_action = self._action("Sp&oken cues", tip=SPEECH_TIP)
+        self.speech_action.setCheckable(True)
+        self.speech_action.setChecked(self.preferences.current.speech_enabled)
+        self.speech_action.toggled.connect(self._remember_speech)
+        self.count_action = self._action("&Count the last 3 seconds aloud", tip=COUNT_TIP)
+        self.count_action.setCheckable(True)
+        self.count_action.setChecked(self.preferences.current.speech_count_down)
+        self.count_action.toggled.connect(self._remember_count)
+        self.speech_action.toggled.connect(self._update_count_action)
+        self.speech_reason: Callable[[], str] = _no_speech
+        """Why spoken cues cannot be offered now, or empty when they can (see ui.sound)."""
+        self.set_speech_available(False, NO_SPEECH_YET)
         self.safety_action = self._action("&Safety…", "F1")
         self.safety_action.triggered.connect(lambda: self.show_safety())
         self.shortcuts_action = self._action("&Keyboard shortcuts…")
@@ -186,6 +213,8 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(self.history_action)
         view_menu.addAction(self.sound_action)
+        view_menu.addAction(self.speech_action)
+        view_menu.addAction(self.count_action)
         view_menu.setToolTipsVisible(True)
         help_menu = self.menuBar().addMenu("&Help")
         for action in (self.safety_action, self.shortcuts_action, self.about_action):
@@ -198,6 +227,30 @@ class MainWindow(QMainWindow):
 
     def _preferences_changed(self, preferences: Preferences) -> None:
         self.sound_action.setChecked(preferences.sound_enabled)
+        self.speech_action.setChecked(preferences.speech_enabled)
+        self.count_action.setChecked(preferences.speech_count_down)
+
+    def _remember_speech(self, enabled: bool) -> None:
+        self.preferences.update(speech_enabled=enabled)
+
+    def _remember_count(self, enabled: bool) -> None:
+        self.preferences.update(speech_count_down=enabled)
+
+    def set_speech_available(self, available: bool, reason: str = "") -> None:
+        """Enables View > Spoken cues, or disables it saying why (no engine, no output)."""
+        self.speech_action.setEnabled(available)
+        tip = SPEECH_TIP if available else reason
+        self.speech_action.setToolTip(tip)
+        self.speech_action.setStatusTip(tip)
+        self._update_count_action()
+
+    def _update_count_action(self) -> None:
+        on = self.speech_action.isEnabled() and self.speech_action.isChecked()
+        self.count_action.setEnabled(on)
+
+    def speech_preferences(self) -> Preferences:
+        """The spoken cues' preferences now (on or off, voice, speed, the count)."""
+        return self.preferences.current
 
     def _shortcut(
         self, key: str | QKeySequence.StandardKey | Qt.Key, slot: Callable[[], object]
@@ -248,7 +301,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(self._session_page)
             self._connect_session_buttons(self._session_page)
             keys = self.keys
-            for letter in (keys.dismiss, keys.watch, keys.stop_stretch, keys.other_area):
+            for letter in astuple(keys):
                 shortcut = self._shortcut(letter, self._presser(letter))
                 shortcut.setEnabled(False)
                 self._session_shortcuts.append(shortcut)
@@ -313,7 +366,10 @@ class MainWindow(QMainWindow):
         return self.session_page.shown
 
     def press(self, key: str) -> None:
-        """A view key (dismiss, watch, stop this stretch, other area) or Enter, on the session."""
+        """A view key (dismiss, watch, stop this stretch, other area, read aloud) or Enter."""
+        if key == self.keys.read_aloud:
+            self.read_aloud_requested.emit()
+            return
         if key == self.keys.watch:
             if self.session_view.toggle_watch():
                 self.controller.refresh()
@@ -416,6 +472,10 @@ class MainWindow(QMainWindow):
         if not self.safety_notice_seen():
             self.show_safety(first_run=True)
 
+    def _offer_speech(self) -> bool:
+        """The first-run notice offers spoken cues: there is an engine, and they are off."""
+        return not self.speech_reason() and not self.speech_action.isChecked()
+
     def safety_notice_seen(self) -> bool:
         from desktop_app.help_text import SAFETY_NOTICE_VERSION
 
@@ -439,10 +499,18 @@ class MainWindow(QMainWindow):
         """Help > Safety (F1), and the first-run notice. Window-modal, never a nested loop."""
         from desktop_app.ui.help import safety_dialog
 
-        dialog = safety_dialog(self, self.symptoms, first_run=first_run)
+        offer = first_run and self._offer_speech()
+        dialog = safety_dialog(self, self.symptoms, first_run=first_run, offer_speech=offer)
         dialog.finished.connect(self._safety_acknowledged)
+        if dialog.speech_box is not None:
+            box = dialog.speech_box
+            dialog.finished.connect(lambda _result: self._speech_chosen(box.isChecked()))
         dialog.open()
         return dialog
+
+    def _speech_chosen(self, wanted: bool) -> None:
+        if wanted:
+            self.speech_action.setChecked(True)
 
     def show_shortcuts(self) -> QDialog:
         from desktop_app.ui.help import shortcuts_dialog
