@@ -348,7 +348,8 @@ def test_the_stopped_screen_read_aloud_whole_ends_with_the_suggested_choice() ->
     )
     whole = read_aloud_phrases(screen)
     assert whole[: len(stopped_phrases(screen))] == stopped_phrases(screen)
-    assert "Sharp pain." in whole and "Swelling." in whole
+    assert "Sharp pain." in whole
+    assert "Swelling." in whole
     assert whole[-1] == "Suggested: Continue with the next stretch: Wall calf stretch."
 
 

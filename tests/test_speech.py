@@ -147,7 +147,8 @@ def test_a_phrase_is_rendered_by_espeak_ng_from_stdin_with_a_timeout() -> None:
     engine = EspeakEngine(
         which=lambda _name: "/usr/bin/espeak-ng", run=run, environ={"LANG": "en_US.UTF-8"}
     )
-    assert engine.available() and engine.reason == ""
+    assert engine.available()
+    assert engine.reason == ""
     clip = engine.synthesise("-  Towel hamstring\nstretch ", "", 20)
     assert samples(clip.pcm) == [7, 8, 9]
     args, text, timeout = run.calls[-1]
@@ -359,7 +360,8 @@ def test_the_speaker_uses_the_voice_chosen_when_it_speaks_and_keeps_short_phrase
     speaker.say(["Hold."])
     assert engine.calls == [("Hold.", "en-gb", 0), ("Rest.", "en-gb", 0)]  # "Hold." kept
     clip = sink.clips[0]
-    assert clip is not None and samples(clip.pcm)[0] == engine.level("Hold.") // 2
+    assert clip is not None
+    assert samples(clip.pcm)[0] == engine.level("Hold.") // 2
     choice.speech_rate = 30
     speaker.say(["Hold."])
     assert engine.calls[-1] == ("Hold.", "en-gb", 30)
