@@ -16,6 +16,9 @@ APT_WINDOW=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-ra
 # The sound cues: miniaudio opens libpulse.so.0 (PulseAudio, and PipeWire's pulse server) or
 # else libasound.so.2 (ALSA) when it plays; neither is linked, so ldd does not show them.
 APT_SOUND=(libpulse0 libasound2)
+# Spoken cues: espeak-ng renders each phrase to a WAV (13 MiB; without it the app runs with
+# View > Spoken cues disabled and says why). Its real-synthesis test is skipped without it.
+APT_SPEECH=(espeak-ng)
 
 apt_install() {
   local missing=() pkg
@@ -53,7 +56,7 @@ command="${1:-run}"
 case "$command" in
   run)
     if command -v dpkg-query >/dev/null; then
-      apt_install "${APT_BASE[@]}" "${APT_WINDOW[@]}" "${APT_SOUND[@]}"
+      apt_install "${APT_BASE[@]}" "${APT_WINDOW[@]}" "${APT_SOUND[@]}" "${APT_SPEECH[@]}"
     fi
     setup_venv app
     exec .venv/bin/stretch-timer "$@"
@@ -81,7 +84,7 @@ case "$command" in
     ;;
   setup)
     if command -v dpkg-query >/dev/null; then
-      apt_install "${APT_BASE[@]}" "${APT_WINDOW[@]}" "${APT_SOUND[@]}"
+      apt_install "${APT_BASE[@]}" "${APT_WINDOW[@]}" "${APT_SOUND[@]}" "${APT_SPEECH[@]}"
     fi
     setup_venv test
     ;;

@@ -42,9 +42,11 @@ RATE_LIMIT = 50
 """The speed is set from -50 % to +50 % of the default."""
 MAX_TEXT = 2000
 """Longer text is cut (a phrase of the app is a sentence; this is only a guard)."""
-CACHE_ENTRIES = 32
-CACHE_TEXT = 60
-"""Phrases up to this long are kept once rendered ("Hold", "Rest", the counts, stretch names)."""
+CACHE_ENTRIES = 16
+CACHE_TEXT = 16
+"""Phrases up to this long are kept once rendered: "Hold", "Rest", "Halfway" and the counts,
+said again and again (about 200 KiB). Longer ones are rendered each time (15–40 ms): kept, the
+stretch names alone took 1–1.6 MiB for a bundled routine."""
 NOT_FOUND = "espeak-ng is not installed (Debian: apt-get install espeak-ng)"
 
 
@@ -289,9 +291,9 @@ class DefaultVoice:
 class Speaker:
     """Says phrases through a player, in the voice and at the speed chosen when each is said.
 
-    Rendering happens in the player's worker; short phrases are kept once rendered, so "Hold"
-    costs an espeak-ng run once a session. A phrase that cannot be rendered is logged (once
-    per reason) and left out: tones and the session go on.
+    Rendering happens in the player's worker; the short phrases said again and again are kept
+    once rendered, so "Hold" costs one espeak-ng run a session. A phrase that cannot be
+    rendered is logged (once per reason) and left out: tones and the session go on.
     """
 
     def __init__(

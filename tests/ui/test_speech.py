@@ -3,6 +3,7 @@ first-run offer, and no speech engine or no sound output: nothing else changes."
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import astuple
 from pathlib import Path
@@ -23,9 +24,12 @@ from desktop_app.ui.sound import NO_OUTPUT, Cue, NoSoundError, SoundCues
 from desktop_app.ui.window import MainWindow
 from tests.conftest import FakeClock
 from tests.fake_speech import FakeSpeechEngine
+from tests.null_sink import NullSink, loudest, null_sink
 from tests.ui.conftest import LIBRARY, WindowFactory
 from tests.ui.test_help import open_dialogs, press_in
 from tests.ui.test_sound import run_seconds
+
+__all__ = ["null_sink"]  # the fixture, used by name
 
 
 class SpeakingPlayer:
@@ -345,3 +349,24 @@ def test_the_notice_with_its_offer_still_fits_the_smallest_window(
     assert box.right() < dialog.button.geometry().left()  # side by side, nothing cut off
     assert dialog.speech_box.width() >= dialog.speech_box.sizeHint().width()
     assert QApplication.activeModalWidget() in (dialog, None)
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng")
+def test_spoken_cues_reach_a_real_pulseaudio_sink(
+    qtbot: QtBot,
+    window: MainWindow,
+    null_sink: NullSink,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PULSE_SERVER", null_sink.server)
+    cues = SoundCues(window)  # the app's own player and espeak-ng
+    qtbot.waitUntil(lambda: cues.available is not None, timeout=10_000)
+    assert cues.available is True
+    assert window.speech_action.isEnabled()
+    window.sound_action.setChecked(False)  # no tones: what is heard is speech
+    window.speech_action.setChecked(True)
+    with null_sink.recording() as raw:
+        assert loudest(raw) < 100
+        start(qtbot, window)  # "Towel hamstring stretch, left leg, rep 1 of 3."
+        qtbot.waitUntil(lambda: loudest(raw) > 1000, timeout=10_000)
+    cues.close()
