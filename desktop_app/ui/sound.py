@@ -323,9 +323,14 @@ class SoundCues(QObject):
             log.info("spoken cues are on but cannot be heard: %s", reason)
 
     def _speech_options(self) -> Preferences:
-        """The preferences, with speech off where it cannot be heard (the ticks then stay)."""
+        """The preferences, with speech off where it cannot be heard (the ticks then stay).
+
+        Before the first paint (a session started with ``--start``) the engine is not looked
+        for yet: its phrases wait with the tones until the player is ready.
+        """
         preferences = self.window.speech_preferences()
-        if preferences.speech_enabled and self.speech_reason():
+        looked_for = self._engine is not None or self._loading
+        if preferences.speech_enabled and looked_for and self.speech_reason():
             return replace(preferences, speech_enabled=False)
         return preferences
 

@@ -370,3 +370,23 @@ def test_spoken_cues_reach_a_real_pulseaudio_sink(
         start(qtbot, window)  # "Towel hamstring stretch, left leg, rep 1 of 3."
         qtbot.waitUntil(lambda: loudest(raw) > 1000, timeout=10_000)
     cues.close()
+
+
+def test_a_session_started_before_the_player_loads_keeps_its_first_words(
+    qtbot: QtBot, window: MainWindow, player: SpeakingPlayer
+) -> None:
+    window.speech_action.setChecked(True)
+    looked_for: list[bool] = []
+
+    def engine() -> FakeSpeechEngine:
+        looked_for.append(True)
+        return player.engine
+
+    cues = SoundCues(window, player_factory=player, speech_engine=engine)  # type: ignore[arg-type]
+    assert window.select_routine("basics")
+    assert window.start_selected()  # as --start does, before the first paint's work has run
+    assert cues.available is None
+    assert looked_for == []  # speech is looked for after the first paint, not before
+    qtbot.waitUntil(lambda: cues.available is True)
+    assert looked_for == [True]
+    assert player.words() == ["say Towel hamstring stretch, left leg, rep 1 of 3."]
