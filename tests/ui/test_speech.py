@@ -15,12 +15,12 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop_app import help_text, paths
-from desktop_app.audio import Clip, Render, SpeechMode, _samples
+from desktop_app.audio import Clip, NoSoundError, Render, SpeechMode, _samples
 from desktop_app.model import Library, Symptom
 from desktop_app.routines import load_library
 from desktop_app.ui.app import build_window
 from desktop_app.ui.help import InfoDialog
-from desktop_app.ui.sound import NO_OUTPUT, Cue, NoSoundError, SoundCues
+from desktop_app.ui.sound import NO_OUTPUT, Cue, SoundCues
 from desktop_app.ui.window import MainWindow
 from tests.conftest import FakeClock
 from tests.fake_speech import FakeSpeechEngine
