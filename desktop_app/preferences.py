@@ -57,7 +57,8 @@ class Preferences:
     speech_rate: int = 0
     """-50 (slower) to +50 (faster); 0 is the engine's normal speed."""
     speech_count_down: bool = False
-    """Count the last three seconds of a hold aloud."""
+    """Count the last three seconds aloud: of getting into position (instead of the ticks) and
+    of each hold."""
     text_size: TextSize = "normal"
     theme: Theme = "system"
     prepare_seconds: int | None = None

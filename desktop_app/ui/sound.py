@@ -23,6 +23,7 @@ session runs on. The player is injected (:class:`PlayerFactory`), so tests recor
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from functools import partial
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     from desktop_app.audio import CuePlayer, Device, Render, SpeechMode
     from desktop_app.engine import Snapshot
     from desktop_app.preferences import Preferences
-    from desktop_app.speech import Speaker, SpeechEngine
+    from desktop_app.speech import Speaker, SpeechEngine, Voice
 
 __all__ = ["NO_OUTPUT", "Cue", "SoundCues", "attach_sound_cues", "sound_files"]
 
@@ -216,6 +217,7 @@ class SoundCues(QObject):
         window.read_aloud_requested.connect(self.read_aloud)
         window.speech_action.toggled.connect(self._speech_toggled)
         window.speech_reason = self.speech_reason
+        window.speech_voices = self.speech_voices
         # Opening the sound output never delays the first picture.
         after_first_paint(window, self._load_player)
 
@@ -262,6 +264,8 @@ class SoundCues(QObject):
             from desktop_app.speech import Speaker
 
             self.speaker = Speaker(engine, self.player, self.window.speech_preferences)
+            # Listed now, off the window's thread: the settings' voice list is then at hand.
+            threading.Thread(target=engine.voices, name="speech-voices", daemon=True).start()
         self._update_speech_action()
         self.availability_changed.emit(True)
         pending, self._pending = self._pending, []
@@ -306,6 +310,10 @@ class SoundCues(QObject):
 
                 self._engine = UnavailableEngine(f"the speech engine failed to start ({exc!r})")
         return self._engine
+
+    def speech_voices(self) -> tuple[Voice, ...]:
+        """The engine's voices (listed once, in a thread after the player is ready)."""
+        return self.speech_engine.voices()
 
     def speech_reason(self) -> str:
         """Why there can be no spoken cues (no engine, no sound output), or empty."""

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from desktop_app.preferences import Preferences
     from desktop_app.session_summary import SessionSummary
     from desktop_app.session_view import Choice, ControlKeys, Screen, SessionView
+    from desktop_app.speech import Voice
     from desktop_app.ui.help import SafetyBanner
     from desktop_app.ui.session_page import SessionPage
     from desktop_app.ui.summary_page import SummaryPage
@@ -162,6 +163,8 @@ class MainWindow(QMainWindow):
         self.speech_action.toggled.connect(self._update_count_action)
         self.speech_reason: Callable[[], str] = _no_speech
         """Why spoken cues cannot be offered now, or empty when they can (see ui.sound)."""
+        self.speech_voices: Callable[[], tuple[Voice, ...]] = tuple
+        """The speech engine's voices, for the settings (see ui.sound); empty without one."""
         self.set_speech_available(False, NO_SPEECH_YET)
         self.safety_action = self._action("&Safety…", "F1")
         self.safety_action.triggered.connect(lambda: self.show_safety())

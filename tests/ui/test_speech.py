@@ -114,6 +114,7 @@ def test_spoken_cues_are_off_until_turned_on_and_then_say_each_step(
     assert action.isEnabled()
     assert not action.isChecked()  # off until turned on
     assert not window.count_action.isEnabled()  # nothing to count with
+    assert [voice.id for voice in window.speech_voices()] == ["en-gb"]  # for the settings
     start(qtbot, window)
     run_seconds(window, clock, 6)
     assert player.words() == ["tick", "tick", "tick", "hold-started"]
@@ -207,6 +208,7 @@ def test_without_espeak_ng_spoken_cues_are_disabled_saying_why_and_nothing_else_
     assert "espeak-ng is not installed" in window.notice.text()
     assert missing.said == []
     assert window.sound_action.isEnabled()
+    assert window.speech_voices() == ()
 
 
 def test_no_sound_output_disables_spoken_cues_too(
