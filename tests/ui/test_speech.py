@@ -392,3 +392,22 @@ def test_a_session_started_before_the_player_loads_keeps_its_first_words(
     qtbot.waitUntil(lambda: cues.available is True)
     assert looked_for == [True]
     assert player.words() == ["say Towel hamstring stretch, left leg, rep 1 of 3."]
+
+
+def test_the_settings_turn_spoken_cues_on_and_choose_the_voice_and_speed(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock, player: SpeakingPlayer
+) -> None:
+    attach(qtbot, window, player, player.engine)
+    # What the settings dialog does: the preferences change, and apply at once.
+    window.preferences.update(speech_enabled=True, speech_voice="en-gb", speech_rate=30)
+    assert window.speech_action.isChecked()
+    window.preferences.update(speech_count_down=True)
+    assert window.count_action.isChecked()
+    start(qtbot, window)
+    assert player.engine.calls[-1] == (
+        "Towel hamstring stretch, left leg, rep 1 of 3.",
+        "en-gb",
+        30,
+    )
+    window.speech_action.trigger()  # and the menu changes the preferences
+    assert window.preferences.current.speech_enabled is False
