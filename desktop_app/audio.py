@@ -417,6 +417,12 @@ class CuePlayer(Generic[Key]):
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self.failed = False
         self.closed = False
+        self.volume = 1.0
+        """0 to 1, applied to every clip played from now on (a float: read by the worker)."""
+
+    def set_volume(self, volume: float) -> None:
+        """Plays every later clip at ``volume`` (0 to 1); returns at once."""
+        self.volume = min(1.0, max(0.0, volume))
 
     def start(self) -> None:
         _players.add(self)
@@ -505,7 +511,10 @@ class CuePlayer(Generic[Key]):
                     continue
             else:
                 pcm = device.prepare(item) if isinstance(item, Clip) else prepared.get(item, b"")
-                self._mixer.add(pcm)
+                volume = self.volume
+                if volume <= 0.0:
+                    continue
+                self._mixer.add(scaled(pcm, volume))
             if not running:
                 try:
                     device.start(self._mixer.feed())
@@ -528,7 +537,10 @@ class CuePlayer(Generic[Key]):
         except Exception:  # a phrase that cannot be said must not silence the tones
             log.warning("a phrase could not be rendered", exc_info=True)
             clip = None
-        placed = clip is not None and mixer.speak(device.prepare(clip), item.generation, item.mode)
+        # The volume setting is the whole sound's: speech follows it as the tones do.
+        placed = clip is not None and mixer.speak(
+            scaled(device.prepare(clip), self.volume), item.generation, item.mode
+        )
         rest = item.renders[1:]
         if rest and (placed or item.mode == "after"):
             self._queue.put(_Speech(rest, item.generation, "after"))

@@ -368,3 +368,20 @@ def test_running_the_app_needs_no_pyside6_addons() -> None:
     ]
     assert "miniaudio" in names
     assert not {"pyside6", "pyside6-addons"} & set(names), names
+
+
+def test_set_volume_scales_what_is_played_next() -> None:
+    device = FakeDevice()
+    player, reports = make_player(device, {"tick": Clip(pcm(1000, -2000, 3000))})
+    try:
+        assert reports.ready.wait(5)
+        player.set_volume(0.5)
+        player.play("tick")
+        wait_for(lambda: device.feed is not None, "the output never started")
+        assert samples(device.pull(3)) == [500, -1000, 1500]
+        player.set_volume(7)  # clamped to 1
+        assert player.volume == 1.0
+        player.set_volume(-1)
+        assert player.volume == 0.0
+    finally:
+        player.close()

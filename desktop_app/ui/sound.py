@@ -11,6 +11,7 @@ spoken cues are off until turned on. The read-aloud key (R) reads the advice on 
 Speech needs a speech engine (espeak-ng, :mod:`desktop_app.speech`, looked for after the first
 paint) and a sound output: without either, View > Spoken cues is disabled and says why, and
 everything else is as before.
+The settings' volume (0-100 %) applies to the next tone.
 
 The sounds are played by :mod:`desktop_app.audio` (miniaudio, from a worker thread: nothing here
 waits for the sound output). The player is made after the window's first paint, so start-up is
@@ -53,6 +54,7 @@ NO_OUTPUT = "No sound output found"
 FINISH_DELAY_MS = 550
 """The finishing chime waits for the last hold's tone (0.55 s) instead of sounding over it."""
 VOLUME = 0.8
+"""The volume until one is set (the settings' default of 80 %)."""
 PENDING_LIMIT = 4
 """Tones kept while the player is still loading (a session started with ``--start``); of the
 speech only the last phrase is kept."""
@@ -81,6 +83,10 @@ class Player(Protocol):
 
     def close(self) -> None:
         """Lets go of the sound output; must return at once."""
+        ...
+
+    def set_volume(self, volume: float) -> None:
+        """Plays later cues at ``volume`` (0 to 1); must return at once."""
         ...
 
 
@@ -117,7 +123,7 @@ class AudioPlayer(QObject):
         """``open_device``: the sound output (miniaudio's default device unless given)."""
         from desktop_app.audio import CuePlayer, MiniaudioDevice, read_wav
 
-        clips = {cue: read_wav(path, VOLUME) for cue, path in sounds.items()}  # NoSoundError
+        clips = {cue: read_wav(path) for cue, path in sounds.items()}  # NoSoundError
         super().__init__(parent)
         # Queued: the worker thread emits, the window's thread runs the callbacks.
         self._ready.connect(on_ready, Qt.ConnectionType.QueuedConnection)
@@ -129,6 +135,7 @@ class AudioPlayer(QObject):
             open_device or MiniaudioDevice,
             name="sound-cues",
         )
+        self.cues.set_volume(VOLUME)
         # Let go of the output with the window, and before Python shuts down at the latest (an
         # output must not call into Python then; desktop_app.audio's atexit does the same).
         self.destroyed.connect(partial(self.cues.close, 0.0))
@@ -145,6 +152,9 @@ class AudioPlayer(QObject):
 
     def hush(self) -> None:
         self.cues.hush()
+
+    def set_volume(self, volume: float) -> None:
+        self.cues.set_volume(volume)
 
     def close(self) -> None:
         self.cues.close(timeout=0)
@@ -211,6 +221,8 @@ class SoundCues(QObject):
         self._open_timer.setSingleShot(True)
         self._open_timer.setInterval(open_timeout_ms)
         self._open_timer.timeout.connect(self._open_timed_out)
+        self.volume = window.preferences.current.sound_volume / 100
+        window.preferences.changed.connect(self._preferences_changed)
         window.controller.events.subscribe(self)
         # After the window's own slot: the screen is drawn when the stopped screen is read.
         window.controller.updated.connect(self._on_snapshot)
@@ -242,6 +254,7 @@ class SoundCues(QObject):
             player.close()
             return
         self.player = player
+        self._apply_volume()
         if self._ready_early:
             self._became_ready()
         else:
@@ -357,6 +370,20 @@ class SoundCues(QObject):
         self._run(self.schedule.read_aloud(self.window.current_screen), asked=True)
 
     # ------------------------------------------------------------------ playing
+
+    def _preferences_changed(self, preferences: Preferences) -> None:
+        volume = preferences.sound_volume / 100
+        if volume != self.volume:
+            self.volume = volume
+            self._apply_volume()
+
+    def _apply_volume(self) -> None:
+        set_volume = getattr(self.player, "set_volume", None)
+        if set_volume is not None:
+            try:
+                set_volume(self.volume)
+            except Exception:  # a volume must never interrupt the session
+                log.info("the sound volume could not be set", exc_info=True)
 
     @property
     def enabled(self) -> bool:

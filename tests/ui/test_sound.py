@@ -351,3 +351,24 @@ def test_every_cue_has_a_short_soft_wav() -> None:
                 44100,
             ), cue
             assert sound.getnframes() / sound.getframerate() < 0.6, cue
+
+
+class VolumePlayer(FakePlayer):
+    def __init__(self, clock: FakeClock) -> None:
+        super().__init__(clock)
+        self.volumes: list[float] = []
+
+    def set_volume(self, volume: float) -> None:
+        self.volumes.append(volume)
+
+
+def test_the_volume_setting_reaches_the_player_at_once(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock
+) -> None:
+    player = VolumePlayer(clock)
+    attach(qtbot, window, player)
+    assert player.volumes == [0.8]  # the default 80 %
+    window.preferences.update(sound_volume=35)
+    assert player.volumes == [0.8, 0.35]
+    window.preferences.update(theme="dark")  # nothing to do with sound
+    assert player.volumes == [0.8, 0.35]
