@@ -31,6 +31,7 @@ from desktop_app.events import Event, SessionEnded
 from desktop_app.model import Library
 from desktop_app.paths import APP_NAME, ORG_NAME, data_dir_problem
 from desktop_app.ui.settings import open_settings
+from desktop_app.ui.theme import apply_theme, current_theme
 from desktop_app.ui.window import MainWindow
 
 if TYPE_CHECKING:
@@ -82,6 +83,9 @@ def build_window(
     )
     if notice is not None:
         window.add_lasting_notice(notice)
+    theme = window.preferences.current.theme
+    if theme != "system" or current_theme() != "system":
+        apply_theme(theme)
     return window
 
 
@@ -177,7 +181,10 @@ def _run(options: AppOptions, signals: SignalCatcher) -> int:
             log.warning("no routine %r to select", options.routine_id)
         if options.exit_when_done:
             window.controller.events.subscribe(_exit_when_done(window, app))
-        window.show()
+        if window.preferences.current.start_full_screen:
+            window.showFullScreen()
+        else:
+            window.show()
         if shutdown is not None and shutdown.exit_code is not None:
             # A signal was handled in a dialog's loop during set-up: app.exec() would never end.
             shutdown.finish()

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QFont, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
+    QLabel,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -58,6 +60,22 @@ SIZE_ADVICE_TITLE = 1.5
 SIZE_BUTTON = 1.15
 SIZE_REMINDER = 1.15
 MAX_CHOICES = 3
+REFERENCE_SIZE = (980, 640)
+"""The page's size in a 1000x700 window: its text is at the sizes above there (and smaller)."""
+MAX_SCALE = 3.0
+SCALE_STEP = 0.05
+"""Scales are rounded to this, so a small resize does not lay the page out again."""
+BUTTON_HEIGHT = 40
+
+
+def window_scale(width: int, height: int) -> float:
+    """How much larger the page's text is at ``width`` x ``height`` than at its reference size.
+
+    The geometric mean of the two ratios, so text grows with the area of the page as the ring
+    does (a 1920x1080 screen: about 1.75x), never below 1.
+    """
+    ratio = math.sqrt((width / REFERENCE_SIZE[0]) * (height / REFERENCE_SIZE[1]))
+    return min(MAX_SCALE, max(1.0, ratio))
 
 
 class SessionPage(QWidget):
@@ -78,16 +96,21 @@ class SessionPage(QWidget):
         self._last: Screen | None = None
         self._advice_sizes: tuple[float, ...] = SIZE_ADVICE
         self._choices: dict[QPushButton, Choice] = {}
+        self._system_font = QFont(self.font())
+        self._text_scale = 1.0
+        self.scale = 1.0
+        """The page's text size as a multiple of its size at 1000x700 with normal text."""
+        self._scaled: list[tuple[QWidget, float, bool]] = []
         outer = QVBoxLayout(self)
         outer.setContentsMargins(20, 12, 20, 12)
 
         header = QGridLayout()
-        self.stretch_label = wrapped_label(self, "", SIZE_NAME, bold=True)
-        self.progress_label = wrapped_label(self, "", SIZE_PROGRESS)
+        self.stretch_label = self._label(self, "", SIZE_NAME, bold=True)
+        self.progress_label = self._label(self, "", SIZE_PROGRESS)
         self.progress_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self.progress_label.setWordWrap(False)
-        self.phase_label = wrapped_label(self, "", SIZE_PHASE, bold=True)
-        self.side_label = wrapped_label(self, "", SIZE_SIDE)
+        self.phase_label = self._label(self, "", SIZE_PHASE, bold=True)
+        self.side_label = self._label(self, "", SIZE_SIDE)
         header.addWidget(self.stretch_label, 0, 0)
         header.addWidget(self.progress_label, 0, 1)
         # The phase and the side/rep share a line: the ring keeps its height.
@@ -109,7 +132,7 @@ class SessionPage(QWidget):
         left.setContentsMargins(0, 0, 0, 0)
         self.countdown = CountdownWidget(self.timer_column)
         left.addWidget(self.countdown, 1)
-        self.next_label = wrapped_label(self.timer_column, "", SIZE_NEXT)
+        self.next_label = self._label(self.timer_column, "", SIZE_NEXT)
         self.next_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         left.addWidget(self.next_label)
         middle.addWidget(self.timer_column, 1)
@@ -127,12 +150,12 @@ class SessionPage(QWidget):
         self.dismiss_button = self._button("", self.advice_box)
         self._build_advice_box(right)
         self.side_scroll = QScrollArea(self.info_column)
-        self.cautions_label = wrapped_label(self.side_scroll, "", SIZE_TEXT)
-        self.instructions_label = wrapped_label(self.side_scroll, "", SIZE_TEXT)
-        self.tips_label = wrapped_label(self.side_scroll, "", SIZE_TEXT)
+        self.cautions_label = self._label(self.side_scroll, "", SIZE_TEXT)
+        self.instructions_label = self._label(self.side_scroll, "", SIZE_TEXT)
+        self.tips_label = self._label(self.side_scroll, "", SIZE_TEXT)
         self._build_side_panel(right)
 
-        self.reminder_label = wrapped_label(self, "", SIZE_REMINDER, bold=True)
+        self.reminder_label = self._label(self, "", SIZE_REMINDER, bold=True)
         self.reminder_label.setStyleSheet(f"color: {WARNING_ACCENT};")
         self.reminder_label.hide()
         outer.addWidget(self.reminder_label)
@@ -171,7 +194,7 @@ class SessionPage(QWidget):
         outer.addWidget(self.halted_box, 0, Qt.AlignmentFlag.AlignHCenter)
 
         symptom_row = QHBoxLayout()
-        report = wrapped_label(self, "Tell me if you feel:", SIZE_BUTTON)
+        report = self._label(self, "Tell me if you feel:", SIZE_BUTTON)
         report.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
         symptom_row.addWidget(report)
         self.symptom_buttons: dict[str, QPushButton] = {}
@@ -242,14 +265,62 @@ class SessionPage(QWidget):
         self.side_scroll.setWidget(panel)
         column.addWidget(self.side_scroll, 1)
 
+    def _label(self, parent: QWidget, text: str, factor: float, *, bold: bool = False) -> QLabel:
+        label = wrapped_label(parent, text, factor, bold=bold)
+        self._scaled.append((label, factor, bold))
+        return label
+
     def _button(self, text: str, parent: QWidget) -> QPushButton:
         button = QPushButton(text, parent)
         # Keys belong to the window's shortcuts: no button may swallow Space or the arrows.
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         button.setFont(scaled_font(button, SIZE_BUTTON))
-        button.setMinimumHeight(40)
+        button.setMinimumHeight(BUTTON_HEIGHT)
         button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self._scaled.append((button, SIZE_BUTTON, False))
         return button
+
+    # ------------------------------------------------------------------ scaling
+
+    def set_text_scale(self, text_scale: float) -> None:
+        """The text-size setting (1.0, 1.25, 1.5): multiplies the window's scale."""
+        self._text_scale = text_scale
+        self._rescale()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._last = None  # the phase's colour comes from the palette: drawn again next time
+        super().changeEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # Fonts change here only (never per tick): a resize lays the page out anyway.
+        self._rescale()
+        super().resizeEvent(event)
+
+    def _rescale(self) -> None:
+        scale = window_scale(self.width(), self.height()) * self._text_scale
+        scale = round(scale / SCALE_STEP) * SCALE_STEP
+        if abs(scale - self.scale) < SCALE_STEP / 2:
+            return
+        self.scale = scale
+        font = QFont(self._system_font)
+        if font.pointSizeF() > 0:
+            font.setPointSizeF(font.pointSizeF() * scale)
+        else:
+            font.setPixelSize(max(1, round(font.pixelSize() * scale)))
+        # The page's own font is the scaled system font: every size below is a multiple of it.
+        self.setFont(font)
+        for widget, factor, bold in self._scaled:
+            choice = self._choices.get(widget) if isinstance(widget, QPushButton) else None
+            widget.setFont(
+                scaled_font(self, factor, bold=bold or (choice is not None and choice.suggested))
+            )
+            if isinstance(widget, QPushButton):
+                widget.setMinimumHeight(round(BUTTON_HEIGHT * scale))
+        self.halted_box.setMaximumWidth(
+            self.choice_buttons[0].fontMetrics().averageCharWidth() * 110
+        )
+        self._fit_advice()
 
     # ------------------------------------------------------------------ drawing
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import astuple
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QStackedWidget, QVBoxLayout, QWidget
 
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from desktop_app.speech import Voice
     from desktop_app.ui.help import SafetyBanner
     from desktop_app.ui.session_page import SessionPage
+    from desktop_app.ui.settings_dialog import SettingsDialog
     from desktop_app.ui.summary_page import SummaryPage
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,24 @@ NO_SPEECH_YET = "Spoken cues are not set up in this window"
 
 def _no_speech() -> str:
     return NO_SPEECH_YET
+
+
+class WindowSpeech:
+    """The settings dialog's view of spoken cues: the window's :attr:`MainWindow.speech_reason`
+    and :attr:`MainWindow.speech_voices` (set by :mod:`desktop_app.ui.sound`)."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+
+    @property
+    def reason(self) -> str:
+        return self._window.speech_reason()
+
+    def available(self) -> bool:
+        return not self._window.speech_reason()
+
+    def voices(self) -> tuple[Voice, ...]:
+        return self._window.speech_voices()
 
 
 class MainWindow(QMainWindow):
@@ -140,6 +159,12 @@ class MainWindow(QMainWindow):
         self._summary_page: SummaryPage | None = None
         self.picker.start_requested.connect(self.start_routine)
 
+        self.settings_dialog: SettingsDialog | None = None
+        self.settings_action = self._action("&Settings…", "Ctrl+,")
+        self.settings_action.triggered.connect(lambda: self.show_settings())
+        self.full_screen_action = self._action("&Full screen", "F11")
+        self.full_screen_action.setCheckable(True)
+        self.full_screen_action.triggered.connect(self.toggle_full_screen)
         self.quit_action = self._action("&Quit", "Ctrl+Q")
         self.quit_action.triggered.connect(self.close)
         self.history_action = self._action("&History…", "Ctrl+H")
@@ -212,12 +237,15 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> QMenu:
         """File, View and Help, from the actions built in ``__init__``; returns Help."""
         file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(self.history_action)
         view_menu.addAction(self.sound_action)
         view_menu.addAction(self.speech_action)
         view_menu.addAction(self.count_action)
+        view_menu.addAction(self.full_screen_action)
         view_menu.setToolTipsVisible(True)
         help_menu = self.menuBar().addMenu("&Help")
         for action in (self.safety_action, self.shortcuts_action, self.about_action):
@@ -229,7 +257,12 @@ class MainWindow(QMainWindow):
         self.preferences.update(sound_enabled=enabled)
 
     def _preferences_changed(self, preferences: Preferences) -> None:
+        from desktop_app.ui.theme import apply_theme
+
         self.sound_action.setChecked(preferences.sound_enabled)
+        apply_theme(preferences.theme)
+        if self._session_page is not None:
+            self._session_page.set_text_scale(preferences.text_scale)
         self.speech_action.setChecked(preferences.speech_enabled)
         self.count_action.setChecked(preferences.speech_count_down)
 
@@ -254,6 +287,28 @@ class MainWindow(QMainWindow):
     def speech_preferences(self) -> Preferences:
         """The spoken cues' preferences now (on or off, voice, speed, the count)."""
         return self.preferences.current
+
+    def show_settings(self) -> QDialog:
+        """File > Settings… (Ctrl+,): applies each change at once; Esc closes it."""
+        from desktop_app.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self, self.preferences, WindowSpeech(self))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.settings_dialog = dialog
+        return dialog
+
+    def toggle_full_screen(self) -> None:
+        """F11: full screen, or back to the window it was."""
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.showFullScreen()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.WindowStateChange:
+            self.full_screen_action.setChecked(self.isFullScreen())
+        super().changeEvent(event)
 
     def _shortcut(
         self, key: str | QKeySequence.StandardKey | Qt.Key, slot: Callable[[], object]
@@ -301,6 +356,7 @@ class MainWindow(QMainWindow):
             from desktop_app.ui.session_page import SessionPage
 
             self._session_page = SessionPage(self.stack, self.symptoms)
+            self._session_page.set_text_scale(self.preferences.current.text_scale)
             self.stack.addWidget(self._session_page)
             self._connect_session_buttons(self._session_page)
             keys = self.keys
