@@ -6,8 +6,9 @@ arguments and checks them). It builds everything in this order, and takes it dow
 1. the signal catcher (SIGTERM, SIGHUP, SIGINT);
 2. QApplication, then the window (:func:`build_window`: settings, or a notice why not);
 3. the session log (:mod:`~desktop_app.ui.session_log`, opened just after the first paint)
-   and the sound cues (:mod:`~desktop_app.ui.sound`, loaded after the first paint), both
-   subscribed to ``window.controller.events`` like every other listener;
+   the sound cues (:mod:`~desktop_app.ui.sound`, loaded after the first paint) and the
+   screen saver guard (:mod:`~desktop_app.ui.screen_saver`), all subscribed to
+   ``window.controller.events`` like every other listener;
 4. the signal shutdown and the excepthook; ``--routine``, ``--exit-when-done``;
 5. the window shown, then the safety notice (or banner), and ``--start``.
 """
@@ -156,6 +157,7 @@ def run_app(options: AppOptions) -> int:
 
 
 def _run(options: AppOptions, signals: SignalCatcher) -> int:
+    from desktop_app.ui.screen_saver import attach_screen_saver_guard
     from desktop_app.ui.session_log import attach_session_log
     from desktop_app.ui.sound import attach_sound_cues
 
@@ -169,6 +171,7 @@ def _run(options: AppOptions, signals: SignalCatcher) -> int:
     )
     window = build_window(options.library, options.load_errors, options.data_dir)
     link = attach_session_log(window, options.data_dir, defer=True)
+    guard = attach_screen_saver_guard(window)
     try:
         attach_sound_cues(window)
         shutdown = None
@@ -201,6 +204,7 @@ def _run(options: AppOptions, signals: SignalCatcher) -> int:
                 return shutdown.exit_code
         return code
     finally:
+        guard.close()
         link.close()
 
 
