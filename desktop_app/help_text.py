@@ -152,6 +152,8 @@ KEY_ROWS: tuple[tuple[str, str], ...] = (
     ),
     ("Ctrl+H", "history"),
     ("Ctrl+M", "sound cues on / off"),
+    ("Ctrl+,", "settings (File > Settings…)"),
+    ("F11", "full screen on / off"),
     (SAFETY_KEY, "the safety notice (Help > Safety)"),
     (BANNER_DISMISS_KEY, "dismiss the safety note shown above a routine started at once"),
     ("Ctrl+Q", "quit (asks first during a session)"),

@@ -161,3 +161,17 @@ def test_rest_and_switch_overrides() -> None:
 def test_zero_pause_is_no_pause() -> None:
     kinds = {h.pause_kind for h in with_pauses(ROUTINE, prepare=0, rest=0).holds()}
     assert kinds == {PauseKind.NONE}
+
+
+def test_preferences_and_keep_awake_import_no_qt() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, desktop_app.preferences, desktop_app.keep_awake; "
+        "print('PySide6' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
