@@ -1,4 +1,4 @@
-"""When the screen saver is held off: a session, a long pause, the end (fake clock, fake inhibitor)."""
+"""When the screen saver is held off: a session, a long pause, the end (fake clock and inhibitor)."""
 
 from __future__ import annotations
 
