@@ -1,4 +1,4 @@
-"""When the screen saver is held off: a session, a long pause, the end (fake clock and inhibitor)."""
+"""When the screen saver is held off: a session, a long pause, its end (fake clock, inhibitor)."""
 
 from __future__ import annotations
 
