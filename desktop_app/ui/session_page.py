@@ -317,6 +317,9 @@ class SessionPage(QWidget):
             )
             if isinstance(widget, QPushButton):
                 widget.setMinimumHeight(round(BUTTON_HEIGHT * scale))
+        if self._last is not None:
+            self._last = None
+            self.draw(self.shown)  # the lists' indents follow the scale
         self.halted_box.setMaximumWidth(
             self.choice_buttons[0].fontMetrics().averageCharWidth() * 110
         )
@@ -357,14 +360,14 @@ class SessionPage(QWidget):
         self.next_label.setText(screen.next_text)
         self.pause_button.setText(f"{screen.pause_label}  (Space)")
         self.instructions_label.setText(
-            "<b>How to do it</b>" + bullet_html(screen.instructions, numbered=True)
+            "<b>How to do it</b>" + self._list_html(screen.instructions, numbered=True)
             if screen.instructions
             else ""
         )
-        self.tips_label.setText("<b>Tips</b>" + bullet_html(screen.tips) if screen.tips else "")
+        self.tips_label.setText("<b>Tips</b>" + self._list_html(screen.tips) if screen.tips else "")
         self.tips_label.setVisible(bool(screen.tips))
         self.cautions_label.setText(
-            "<b>Before you start</b>" + bullet_html(screen.cautions) if screen.cautions else ""
+            "<b>Before you start</b>" + self._list_html(screen.cautions) if screen.cautions else ""
         )
         self.cautions_label.setVisible(bool(screen.cautions))
         self.reminder_label.setText(screen.reminder)
@@ -382,6 +385,13 @@ class SessionPage(QWidget):
         self._middle.setStretchFactor(self.timer_column, 1 if screen.advice is None else 2)
         self._advice_sizes = SIZE_ADVICE_HALTED if halted else SIZE_ADVICE
         self._fit_advice()
+
+    def _list_html(self, items: tuple[str, ...], *, numbered: bool = False) -> str:
+        # A list's numbers grow with the text, its indent does not: more room as text grows.
+        indent = -12 + round(24 * (self.scale - 1))
+        return bullet_html(items, numbered=numbered).replace(
+            "margin-left:-12px", f"margin-left:{indent}px"
+        )
 
     def _draw_panel(self, screen: Screen) -> None:
         panel = screen.advice
