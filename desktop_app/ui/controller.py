@@ -21,11 +21,33 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FRAME_INTERVAL = 0.1
-"""The shortest time between two redraws while a phase runs."""
-MAX_FRAME_INTERVAL = 0.5
-"""The longest time between two redraws while a phase runs."""
-FRAME_DEGREES = 3.0
-"""How far the ring may move between two redraws: smooth to the eye, cheap for the CPU."""
+"""The shortest time between two redraws while a phase runs: at most 10 a second."""
+MAX_FRAME_INTERVAL = 1.0
+"""The longest time between two redraws while a phase runs (the number changes as often)."""
+ARC_STEP_PIXELS = 2.0
+"""How far the ring's end may move between two redraws: a step the eye cannot tell from
+smooth motion, at the ring's size on screen."""
+DEFAULT_RING_LENGTH = math.pi * 290
+"""The ring's length in pixels until the ring says its size (the widget's size hint)."""
+
+
+def next_frame_delay(
+    duration: float,
+    until_next_second: float,
+    ring_length: float,
+    *,
+    step: float = ARC_STEP_PIXELS,
+    shortest: float = FRAME_INTERVAL,
+    longest: float = MAX_FRAME_INTERVAL,
+) -> float:
+    """Seconds from now to the next change anyone can see on the countdown.
+
+    The number changes in ``until_next_second``; the ring's end moves ``step`` pixels of its
+    ``ring_length`` every ``duration * step / ring_length`` seconds, but is redrawn no more
+    often than every ``shortest`` seconds (and at least every ``longest``).
+    """
+    ring = duration * step / ring_length if ring_length > 0 else longest
+    return min(until_next_second, longest, max(shortest, ring))
 
 
 class SessionController(QObject):
@@ -39,14 +61,14 @@ class SessionController(QObject):
         sound cues, and tests). The controller is the only subscriber of each engine.
 
     Timing
-        The timer is a parented single-shot ``Qt.PreciseTimer``, re-armed after each tick for
-        the next redraw or the next second boundary, whichever comes first, so a phase's end
-        and every change of the number are noticed within a millisecond or two. Between them
-        the ring is redrawn each time it has moved about 3 degrees (every 100 ms for a 10 s
-        phase, 250 ms for a 30 s hold, at most 500 ms): each redraw of the ring costs about
-        3 ms of CPU, so redrawing every 100 ms would use 3 % of a core. When paused or idle
-        the timer does not run at all. The timer only asks the engine to catch up with its
-        clock; it never counts time itself.
+        The timer is a parented single-shot ``Qt.PreciseTimer``, armed for the next change
+        that can be seen (:func:`next_frame_delay`): the next second boundary, where the number
+        changes and a phase may end (so both are noticed within a millisecond or two), or the
+        moment the ring's end has moved about 2 pixels at its size on screen, at most 10
+        times a second (a 30 s hold on a 400-pixel ring), about once a second for a long hold.
+        Each wake-up costs the process a thread switch or two, so fewer is less battery. When
+        paused or idle the timer does not run at all. The timer only asks the engine to catch
+        up with its clock; it never counts time itself.
     """
 
     updated = Signal(object)
@@ -68,6 +90,8 @@ class SessionController(QObject):
         """Every event of every session (see the class docstring)."""
         self.frame_interval = frame_interval
         self.max_frame_interval = max_frame_interval
+        self.ring_length = DEFAULT_RING_LENGTH
+        """The countdown ring's length on screen in pixels (:meth:`set_ring_length`)."""
         self.engine: SessionEngine | None = None
         self.summary: SessionSummary | None = None
         self._started_at = 0.0
@@ -201,8 +225,17 @@ class SessionController(QObject):
 
     def frame_delay(self, duration: float) -> float:
         """Seconds between two redraws of the ring for a phase of ``duration`` seconds."""
-        delay = duration * FRAME_DEGREES / 360.0
-        return min(self.max_frame_interval, max(self.frame_interval, delay))
+        return next_frame_delay(
+            duration,
+            math.inf,
+            self.ring_length,
+            shortest=self.frame_interval,
+            longest=self.max_frame_interval,
+        )
+
+    def set_ring_length(self, pixels: float) -> None:
+        """The countdown ring is now ``pixels`` long: redraw it as often as that needs."""
+        self.ring_length = pixels if pixels > 0 else DEFAULT_RING_LENGTH
 
     def _on_event(self, event: Event) -> None:
         summary = self.summary

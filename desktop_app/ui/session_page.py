@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -78,6 +79,40 @@ def window_scale(width: int, height: int) -> float:
     return min(MAX_SCALE, max(1.0, ratio))
 
 
+DIGITS = "0123456789"
+
+
+def set_steady_text(label: QLabel, text: str) -> None:
+    """Change a one-line label's text without laying out the page again.
+
+    The label gets a fixed size, wide enough for the text with its digits at their widest,
+    and grows only when a text needs more room: a fixed-size widget does not ask its layout
+    to redo the page when its text changes (as "3:41 left" would every second).
+    """
+    if text == label.text():
+        return
+    label.setText(text)
+    fit_steady(label, grow_only=True)
+
+
+def fit_steady(label: QLabel, *, grow_only: bool = False) -> None:
+    """Fix ``label``'s size to its text with the digits at their widest (after a font change,
+    or growing only, after a new text)."""
+    text = label.text()
+    metrics = label.fontMetrics()
+    widest = max(DIGITS, key=metrics.horizontalAdvance)
+    spare = metrics.horizontalAdvance(re.sub("[0-9]", widest, text)) - metrics.horizontalAdvance(
+        text
+    )
+    hint = label.sizeHint()
+    fixed = label.minimumSize() == label.maximumSize()
+    width = hint.width() + spare
+    if grow_only and fixed:
+        width = max(width, label.minimumWidth())
+    if (width, hint.height()) != (label.minimumWidth(), label.minimumHeight()) or not fixed:
+        label.setFixedSize(width, hint.height())
+
+
 class SessionPage(QWidget):
     """Name, phase, side, the countdown, instructions, advice, controls: drawn from a Screen.
 
@@ -109,6 +144,8 @@ class SessionPage(QWidget):
         self.progress_label = self._label(self, "", SIZE_PROGRESS)
         self.progress_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self.progress_label.setWordWrap(False)
+        # Its text changes every second: it paints its own background, not the page's.
+        self.progress_label.setAutoFillBackground(True)
         self.phase_label = self._label(self, "", SIZE_PHASE, bold=True)
         self.side_label = self._label(self, "", SIZE_SIDE)
         header.addWidget(self.stretch_label, 0, 0)
@@ -323,6 +360,7 @@ class SessionPage(QWidget):
         self.halted_box.setMaximumWidth(
             self.choice_buttons[0].fontMetrics().averageCharWidth() * 110
         )
+        fit_steady(self.progress_label)  # its size is fixed: it follows its new font here
         self._fit_advice()
 
     # ------------------------------------------------------------------ drawing
@@ -332,7 +370,12 @@ class SessionPage(QWidget):
         return self.shown.halted
 
     def draw(self, screen: Screen) -> None:
-        """Show ``screen``; between two seconds only the ring moves (labels are left alone)."""
+        """Show ``screen``, repainting only what changed.
+
+        Each second only the number, the ring and the time left in the header change: the
+        ring repaints its own pixels, and the header's label keeps its size, so the page is
+        neither laid out nor repainted again. The rest is drawn when the phase changes.
+        """
         accent = ACCENT_COLOURS[screen.accent]
         self.countdown.set_state(
             screen.countdown_text,
@@ -341,8 +384,9 @@ class SessionPage(QWidget):
             accent,
             dimmed=screen.paused,
         )
+        set_steady_text(self.progress_label, screen.progress_text)
         self.shown = screen
-        key = replace(screen, fraction_left=0.0)
+        key = replace(screen, fraction_left=0.0, countdown_text="", progress_text="")
         if key == self._last:
             return
         self._last = key
@@ -356,7 +400,6 @@ class SessionPage(QWidget):
             accent or self.palette().color(QPalette.ColorRole.Highlight),
         )
         self.phase_label.setPalette(phase_palette)
-        self.progress_label.setText(screen.progress_text)
         self.next_label.setText(screen.next_text)
         self.pause_button.setText(f"{screen.pause_label}  (Space)")
         self.instructions_label.setText(

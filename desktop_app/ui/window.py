@@ -357,6 +357,7 @@ class MainWindow(QMainWindow):
 
             self._session_page = SessionPage(self.stack, self.symptoms)
             self._session_page.set_text_scale(self.preferences.current.text_scale)
+            self._session_page.countdown.ring_resized.connect(self.controller.set_ring_length)
             self.stack.addWidget(self._session_page)
             self._connect_session_buttons(self._session_page)
             keys = self.keys
