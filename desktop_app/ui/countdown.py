@@ -11,6 +11,7 @@ number's box when the number changes, the caption's when it changes.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt, Signal
@@ -18,10 +19,13 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
+    QImage,
     QPainter,
+    QPainterPath,
     QPaintEvent,
     QPalette,
     QPen,
+    QPolygonF,
     QRegion,
     QResizeEvent,
 )
@@ -93,6 +97,27 @@ class Shape(NamedTuple):
         end = end_angle(fraction)
         return [*self.vertices[: math.ceil(end) + 270], self.point(end)]
 
+    def arc_near(self, fraction: float, area: QRect) -> list[list[QPointF]]:
+        """The stretches of :meth:`arc` that draw inside ``area``: they draw the same pixels
+        there as the whole arc, in a fraction of the time (most repaints are a few pixels)."""
+        points = self.arc(fraction)
+        # A point further out than a pen width and a line's length touches nothing inside.
+        margin = self.pen_width + 4 + self.ring.width() * math.pi / 360
+        near_area = QRectF(area).adjusted(-margin, -margin, margin, margin)
+        near = [near_area.contains(point) for point in points]
+        runs = []
+        index = 0
+        while index < len(points):
+            if not near[index]:
+                index += 1
+                continue
+            end = index
+            while end + 1 < len(points) and near[end + 1]:
+                end += 1
+            runs.append(points[max(0, index - 1) : end + 2])
+            index = end + 1
+        return runs
+
     @classmethod
     def of(cls, size: QSize) -> Shape:
         width, height = size.width(), size.height()
@@ -140,6 +165,7 @@ class CountdownWidget(QWidget):
         self._dimmed = False
         self._shape_cache: Shape | None = None
         self._colours: dict[str, QColor] | None = None
+        self._backdrop: QImage | None = None
         # Everything under the widget is painted by it: nothing behind it is repainted.
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -259,9 +285,37 @@ class CountdownWidget(QWidget):
             }
         return self._colours
 
+    def backdrop(self) -> QImage:
+        """The background with the grey ring on it, drawn once per size and palette.
+
+        Repaints copy their part of it, which costs less than drawing the ring again.
+        """
+        ratio = self.devicePixelRatioF()
+        size = self.size() * ratio
+        if (
+            self._backdrop is None
+            or self._backdrop.size() != size
+            or self._backdrop.devicePixelRatioF() != ratio
+        ):
+            colours = self.colours()
+            shape = self._shape()
+            image = QImage(size, QImage.Format.Format_RGB32)
+            image.setDevicePixelRatio(ratio)
+            image.fill(colours["background"])
+            painter = QPainter(image)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            pen = QPen(colours["track"], shape.pen_width)
+            pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+            painter.setPen(pen)
+            painter.drawEllipse(shape.ring)
+            painter.end()
+            self._backdrop = image
+        return self._backdrop
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:
             self._colours = None
+            self._backdrop = None
         super().changeEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -272,23 +326,35 @@ class CountdownWidget(QWidget):
         colours = self.colours()
         shape = self._shape()
         painter = QPainter(self)
-        painter.fillRect(event.rect(), colours["background"])
         if min(self.width(), self.height()) <= 8:
+            painter.fillRect(event.rect(), colours["background"])
             painter.end()
             return
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        backdrop = self.backdrop()
+        ratio = backdrop.devicePixelRatioF()
         region = event.region()
-        if region.intersects(shape.ring_rect) and not shape.inner.contains(QRectF(event.rect())):
-            pen = QPen(colours["track"], shape.pen_width)
-            pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+        # A copy per rectangle, each clipped to itself: through a clip of several rectangles
+        # Qt blends the image line by line, in its thread pool.
+        rects: Iterable[QRect] = region  # type: ignore[assignment]  # PySide6 iterates it
+        for rect in rects:
+            painter.setClipRect(rect)
+            source = QRectF(
+                rect.x() * ratio, rect.y() * ratio, rect.width() * ratio, rect.height() * ratio
+            )
+            painter.drawImage(QRectF(rect), backdrop, source)
+        painter.setClipping(False)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if self._fraction > 0 and not shape.inner.contains(QRectF(event.rect())):
+            pen = QPen(colours["ring"], shape.pen_width)
+            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+            pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
             painter.setPen(pen)
-            painter.drawEllipse(shape.ring)
-            if self._fraction > 0:
-                pen.setColor(colours["ring"])
-                pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-                pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-                painter.setPen(pen)
-                painter.drawPolyline(shape.arc(self._fraction))
+            # One path, so its pieces are filled together: where they overlap (both ends at
+            # 12 o'clock) each pixel is covered once, as when the whole ring is drawn.
+            path = QPainterPath()
+            for run in shape.arc_near(self._fraction, event.rect()):
+                path.addPolygon(QPolygonF(run))
+            painter.drawPath(path)
 
         if region.intersects(shape.number_rect):
             painter.setFont(self.number_font())

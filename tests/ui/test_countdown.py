@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import ClassVar
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, QRect, Qt
-from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen, QRegion
+from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPalette, QPen, QRegion
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -211,6 +212,14 @@ def test_the_repainted_part_covers_every_pixel_that_changed(
     assert not changed.isEmpty()
     assert len(asked) == 1
     assert changed.subtracted(asked[0]).isEmpty()
+    # Painting only that part over the old picture gives the new picture, pixel for pixel:
+    # no seam where the repainted part meets the old pixels.
+    patched = QImage(first)
+    painter = QPainter(patched)
+    where = asked[0].boundingRect().topLeft()  # render() puts the part's corner there
+    ring.render(painter, where, asked[0], QWidget.RenderFlag.DrawChildren)
+    painter.end()
+    assert changed_pixels(patched.convertToFormat(second.format()), second).isEmpty()
     whole = ring.width() * ring.height()
     if before[2] - after[2] < 0.1:  # a small move repaints a small part
         small = 0.03 if before[:2] == after[:2] else 0.5
@@ -256,6 +265,7 @@ class PainterSpy(QPainter):
         super().fillRect(*args)  # type: ignore[call-overload]
 
 
+@pytest.mark.parametrize("dark", [False, True])
 @pytest.mark.parametrize("dimmed", [False, True])
 @pytest.mark.parametrize("accent", [None, QColor("#c8701a")])
 def test_every_colour_the_ring_paints_is_opaque(
@@ -263,20 +273,26 @@ def test_every_colour_the_ring_paints_is_opaque(
     monkeypatch: pytest.MonkeyPatch,
     dimmed: bool,
     accent: QColor | None,
+    dark: bool,
 ) -> None:
     # A see-through colour sends Qt's raster painter to its thread pool, which woke two
     # threads more than a hundred times a second.
     monkeypatch.setattr(countdown_module, "QPainter", PainterSpy)
     PainterSpy.colours = []
+    # A new palette: the ring draws its grey ring again, through the spy.
+    ring.setPalette(QPalette(QColor("#2b2b2b") if dark else QColor("#f4f4f4")))
     ring.set_state("42", "paused" if dimmed else "hold", 0.6, accent, dimmed=dimmed)
     ring.repaint()
-    assert len(PainterSpy.colours) >= 5  # background, track, ring, number, caption
+    assert len(PainterSpy.colours) >= 4  # grey ring, ring, number, caption
     assert [c.alpha() for c in PainterSpy.colours] == [255] * len(PainterSpy.colours)
+    assert not ring.backdrop().hasAlphaChannel()
     # The grey ring and the caption still read as lighter than the text, as they did when
     # they were drawn see-through.
     colours = ring.colours()
+    assert [c.alpha() for c in colours.values()] == [255] * len(colours)
     assert colours["track"] not in (colours["background"], colours["number"])
     assert colours["caption"] not in (colours["background"], colours["number"])
+    assert ring.backdrop().pixelColor(2, 2) == colours["background"]
 
 
 def test_mixed_is_the_colour_seen_through_at_that_share() -> None:
@@ -284,3 +300,48 @@ def test_mixed_is_the_colour_seen_through_at_that_share() -> None:
     assert seen.alpha() == 255
     assert seen.red() == seen.green() == seen.blue() == pytest.approx(224, abs=1)
     assert mixed(QColor("#102030"), QColor("#c8701a"), 1.0).name() == "#c8701a"
+
+
+SPARE_SWITCHES = 4
+
+
+def pool_switches() -> int:
+    """Context switches so far of this process's Qt pool threads (Linux)."""
+    total = 0
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            if (task / "comm").read_text().strip() != "Thread (pooled)":
+                continue
+            for line in (task / "status").read_text().splitlines():
+                if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
+                    total += int(line.split()[1])
+        except OSError:  # the thread ended
+            continue
+    return total
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
+def test_the_ring_never_wakes_qts_thread_pool(ring: CountdownWidget) -> None:
+    before = pool_switches()
+    ring.setPalette(QPalette(QColor("#f0f0f0")))  # the grey ring is drawn again too
+    for second in range(30, 20, -1):
+        for tenth in range(10):
+            fraction = (second - tenth / 10) / 30
+            ring.set_state(str(second), "hold", fraction)
+            settle()
+    ring.set_state("20", "paused", 0.66, dimmed=True)
+    settle()
+    ring.repaint()
+    # A pool thread of an earlier test may still go to sleep or retire meanwhile.
+    assert pool_switches() - before <= SPARE_SWITCHES
+
+    # The check sees the pool: a see-through pen on a picture the ring's size wakes it.
+    image = QImage(ring.size(), QImage.Format.Format_RGB32)
+    before = pool_switches()
+    for _ in range(5):
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(QColor(0, 0, 0, 30), 20))
+        painter.drawEllipse(image.rect().adjusted(20, 20, -20, -20))
+        painter.end()
+    assert pool_switches() - before > 10 * SPARE_SWITCHES
