@@ -80,6 +80,9 @@ class Shape(NamedTuple):
     caption_rect: QRect
     vertices: tuple[QPointF, ...]
     """The ring's points at every whole degree from -270 to 90."""
+    xs: tuple[float, ...]
+    ys: tuple[float, ...]
+    """The same points' coordinates, for quick comparisons."""
 
     def point(self, degrees: float) -> QPointF:
         """The point of the ring's middle line at ``degrees``."""
@@ -97,25 +100,40 @@ class Shape(NamedTuple):
         end = end_angle(fraction)
         return [*self.vertices[: math.ceil(end) + 270], self.point(end)]
 
-    def arc_near(self, fraction: float, area: QRect) -> list[list[QPointF]]:
-        """The stretches of :meth:`arc` that draw inside ``area``: they draw the same pixels
+    def arc_near(self, fraction: float, areas: Iterable[QRect]) -> list[list[QPointF]]:
+        """The stretches of :meth:`arc` that draw inside ``areas``: they draw the same pixels
         there as the whole arc, in a fraction of the time (most repaints are a few pixels)."""
         points = self.arc(fraction)
+        xs = [*self.xs[: len(points) - 1], points[-1].x()]
+        ys = [*self.ys[: len(points) - 1], points[-1].y()]
+        centre, radius = self.ring.center(), self.ring.width() / 2
+        hole = radius - self.pen_width / 2 - 2  # the stroke draws nothing nearer the centre
         # A point further out than a pen width and a line's length touches nothing inside.
-        margin = self.pen_width + 4 + self.ring.width() * math.pi / 360
-        near_area = QRectF(area).adjusted(-margin, -margin, margin, margin)
-        near = [near_area.contains(point) for point in points]
+        margin = self.pen_width + 4 + radius * math.pi / 180
+        near = [False] * len(points)
+        for area in areas:
+            corners = (area.topLeft(), area.topRight(), area.bottomLeft(), area.bottomRight())
+            if all(
+                math.hypot(c.x() + 0.5 - centre.x(), c.y() + 0.5 - centre.y()) < hole - 1
+                for c in corners
+            ):
+                continue  # inside the ring's hole: the number or the caption
+            left, top = area.left() - margin, area.top() - margin
+            right, bottom = area.right() + 1 + margin, area.bottom() + 1 + margin
+            for index, (x, y) in enumerate(zip(xs, ys, strict=True)):
+                if left <= x <= right and top <= y <= bottom:
+                    near[index] = True
         runs = []
         index = 0
         while index < len(points):
             if not near[index]:
                 index += 1
                 continue
-            end = index
-            while end + 1 < len(points) and near[end + 1]:
-                end += 1
-            runs.append(points[max(0, index - 1) : end + 2])
-            index = end + 1
+            last = index
+            while last + 1 < len(points) and near[last + 1]:
+                last += 1
+            runs.append(points[max(0, index - 1) : last + 2])
+            index = last + 1
         return runs
 
     @classmethod
@@ -146,8 +164,15 @@ class Shape(NamedTuple):
             number_rect=number_box.toAlignedRect().adjusted(-2, -2, 2, 2),
             caption_rect=caption_box.toAlignedRect().adjusted(-2, -2, 2, 2),
             vertices=(),
+            xs=(),
+            ys=(),
         )
-        return made._replace(vertices=tuple(made.point(d) for d in range(-270, 91)))
+        vertices = tuple(made.point(degrees) for degrees in range(-270, 91))
+        return made._replace(
+            vertices=vertices,
+            xs=tuple(point.x() for point in vertices),
+            ys=tuple(point.y() for point in vertices),
+        )
 
 
 class CountdownWidget(QWidget):
@@ -335,7 +360,7 @@ class CountdownWidget(QWidget):
         region = event.region()
         # A copy per rectangle, each clipped to itself: through a clip of several rectangles
         # Qt blends the image line by line, in its thread pool.
-        rects: Iterable[QRect] = region  # type: ignore[assignment]  # PySide6 iterates it
+        rects: list[QRect] = list(region)  # type: ignore[call-overload]  # PySide6 iterates it
         for rect in rects:
             painter.setClipRect(rect)
             source = QRectF(
@@ -344,17 +369,19 @@ class CountdownWidget(QWidget):
             painter.drawImage(QRectF(rect), backdrop, source)
         painter.setClipping(False)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        if self._fraction > 0 and not shape.inner.contains(QRectF(event.rect())):
-            pen = QPen(colours["ring"], shape.pen_width)
-            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-            pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-            painter.setPen(pen)
-            # One path, so its pieces are filled together: where they overlap (both ends at
-            # 12 o'clock) each pixel is covered once, as when the whole ring is drawn.
-            path = QPainterPath()
-            for run in shape.arc_near(self._fraction, event.rect()):
-                path.addPolygon(QPolygonF(run))
-            painter.drawPath(path)
+        if self._fraction > 0:
+            runs = shape.arc_near(self._fraction, rects)
+            if runs:
+                pen = QPen(colours["ring"], shape.pen_width)
+                pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+                pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+                painter.setPen(pen)
+                # One path, so its pieces are filled together: where they overlap (both ends
+                # at 12 o'clock) each pixel is covered once, as when the whole ring is drawn.
+                path = QPainterPath()
+                for run in runs:
+                    path.addPolygon(QPolygonF(run))
+                painter.drawPath(path)
 
         if region.intersects(shape.number_rect):
             painter.setFont(self.number_font())
