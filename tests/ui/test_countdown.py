@@ -136,6 +136,25 @@ def test_labels_repaint_only_when_their_text_changes(
     assert len(paints.regions[page.progress_label]) == 3
 
 
+def test_the_time_left_keeps_its_size_and_follows_the_text_size(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock
+) -> None:
+    into_the_hold(qtbot, window, clock)
+    label = window.session_page.progress_label
+    size = label.size()
+    for _ in range(12):  # every digit comes by
+        clock.advance(1.0)
+        window.controller.refresh()
+        settle()
+        assert label.size() == size
+        assert label.width() >= label.sizeHint().width()
+    point_size = label.font().pointSizeF()
+    window.resize(1600, 1000)  # the page's text grows with it
+    qtbot.waitUntil(lambda: label.font().pointSizeF() > point_size)
+    settle()
+    assert label.width() >= label.sizeHint().width() > size.width()
+
+
 def test_the_controller_paces_the_ring_by_its_size_on_screen(
     qtbot: QtBot, window: MainWindow, clock: FakeClock
 ) -> None:
