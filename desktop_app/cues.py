@@ -44,6 +44,7 @@ from desktop_app.events import (
     SessionStarted,
     StretchStopped,
 )
+from desktop_app.formatting import spoken_duration
 from desktop_app.model import PauseKind, PlannedHold
 from desktop_app.session_text import side_text
 
@@ -141,23 +142,6 @@ def intro_phrase(hold: PlannedHold) -> str:
     if hold.side_changed and hold.side is not None:
         return f"Switch to the {_lower_first(side)}"
     return f"{hold.stretch.name}, {_lower_first(side)}" if side else hold.stretch.name
-
-
-def spoken_duration(seconds: float) -> str:
-    """``5 minutes 30 seconds``, ``1 minute``, ``45 seconds``; from an hour, no seconds."""
-    whole = max(0, round(seconds))
-
-    def unit(count: int, name: str) -> str:
-        return f"{count} {name}{'' if count == 1 else 's'}"
-
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return " ".join([unit(hours, "hour")] + ([unit(minutes, "minute")] if minutes else []))
-    parts = [unit(minutes, "minute")] if minutes else []
-    if secs or not minutes:
-        parts.append(unit(secs, "second"))
-    return " ".join(parts)
 
 
 def done_phrase(elapsed: float) -> str:

@@ -56,6 +56,24 @@ def duration_text(seconds: float) -> str:
     return f"{minutes} min {secs} s" if secs else f"{minutes} min"
 
 
+def spoken_duration(seconds: float) -> str:
+    """A length of time as spoken, rounded to the NEAREST second: ``5 minutes 30 seconds``,
+    ``1 minute``, ``45 seconds``; from an hour, no seconds (``1 hour 5 minutes``)."""
+    whole = max(0, round(seconds))
+
+    def unit(count: int, name: str) -> str:
+        return f"{count} {name}{'' if count == 1 else 's'}"
+
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return " ".join([unit(hours, "hour")] + ([unit(minutes, "minute")] if minutes else []))
+    parts = [unit(minutes, "minute")] if minutes else []
+    if secs or not minutes:
+        parts.append(unit(secs, "second"))
+    return " ".join(parts)
+
+
 def total_minutes_text(seconds: float) -> str:
     """A total, rounded to the NEAREST minute: ``12 min``, ``3 h 01 min``; under a minute (but
     not nothing) in seconds, so that a first short session does not read as nothing."""

@@ -20,11 +20,11 @@ from desktop_app.cues import (
     SpeechPreferences,
     Tone,
     read_aloud_phrases,
-    spoken_duration,
     stopped_phrases,
 )
 from desktop_app.engine import SessionEngine
 from desktop_app.events import Event
+from desktop_app.formatting import spoken_duration
 from desktop_app.model import Routine, Step, Stretch, Symptom
 from desktop_app.session_view import Screen, SessionView
 from desktop_app.speech import Speaker
