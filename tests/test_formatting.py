@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -13,6 +17,7 @@ from desktop_app.formatting import (
     clock_duration,
     countdown_text,
     duration_text,
+    spoken_duration,
     symptom_summary,
     total_minutes_text,
 )
@@ -101,7 +106,44 @@ def test_a_countdown_never_shows_less_than_what_is_left(seconds: float) -> None:
     )
 
 
-@pytest.mark.parametrize("formatter", [countdown_text, clock_duration, duration_text])
-def test_negative_times_read_as_nothing(formatter: object) -> None:
-    assert callable(formatter)
-    assert formatter(-5) in ("0", "0:00", "0 s")
+@pytest.mark.parametrize(
+    ("formatter", "nothing"),
+    [
+        (countdown_text, "0"),
+        (clock_duration, "0:00"),
+        (duration_text, "0 s"),
+        (spoken_duration, "0 seconds"),
+    ],
+)
+def test_negative_times_read_as_nothing(formatter: Callable[[float], str], nothing: str) -> None:
+    assert formatter(-5) == nothing
+
+
+def test_spoken_durations_round_to_the_nearest_second() -> None:
+    assert [spoken_duration(s) for s in (1, 45.4, 60, 330, 3600, 3900.4)] == [
+        "1 second",
+        "45 seconds",
+        "1 minute",
+        "5 minutes 30 seconds",
+        "1 hour",
+        "1 hour 5 minutes",
+    ]
+
+
+def test_formatting_imports_no_qt_and_no_storage() -> None:
+    """The widgets and the command line share it: it must stay light and Qt-free."""
+    code = (
+        "import sys, desktop_app.formatting;"
+        "assert 'PySide6' not in sys.modules, 'Qt was imported';"
+        "assert 'desktop_app.storage' not in sys.modules, 'storage was imported';"
+        "print('ok')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
