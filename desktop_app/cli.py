@@ -147,7 +147,7 @@ def _missing(command: str, paths: Sequence[Path]) -> bool:
 
 
 def _print_load_errors(result: LoadResult) -> None:
-    for errors in result.errors.values():
+    for errors in result.problems.values():
         for error in errors:
             print(error, file=sys.stderr)
 
@@ -211,12 +211,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
             if report is None:  # pragma: no cover - every file given has a report
                 status = EXIT_INVALID
                 print(f"{path}: was not checked")
-            elif report.ok:
+            elif report.ok and not report.picture_errors:
                 # The exact form is a contract scripts parse: always "stretches" and "routines".
                 print(f"OK {path} ({report.stretches} stretches, {report.routines} routines)")
             else:
+                # A picture that cannot be shown is a mistake too, though the file loads.
                 status = EXIT_INVALID
-                for error in report.errors:
+                for error in (*report.errors, *report.picture_errors):
                     print(replace(error, file=str(path)))
     return status
 
@@ -348,7 +349,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return run_app(
         AppOptions(
             library=result.library,
-            load_errors=result.errors,
+            load_errors=result.problems,
             data_dir=data,
             routine_id=args.routine,
             start=args.start,

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
 
+from desktop_app.pose import Figure
+
 SymptomAction = Literal["continue", "stop"]
 Side = Literal["left", "right"]
 
@@ -53,6 +55,8 @@ class Stretch:
     source: str = ""
     # Names the side being stretched: "{side}" becomes "left" or "right" ("{side} foot back").
     side_label: str = DEFAULT_SIDE_LABEL
+    figure: Figure | None = None
+    """Its picture: a pose the app draws, or a picture file; None when it has none."""
 
 
 def side_phrase(stretch: Stretch, side: Side) -> str:

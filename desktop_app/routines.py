@@ -17,7 +17,12 @@ from desktop_app.routine_format.library import (
     load_library,
     load_routines,
 )
-from desktop_app.routine_format.parsed import ParsedFile, RoutineError, RoutineFileError
+from desktop_app.routine_format.parsed import (
+    ParsedFile,
+    PictureError,
+    RoutineError,
+    RoutineFileError,
+)
 from desktop_app.routine_format.records import parse_routines
 from desktop_app.routine_format.spec import (
     DEFAULT_KEYS,
@@ -69,6 +74,7 @@ __all__ = [
     "FileReport",
     "LoadResult",
     "ParsedFile",
+    "PictureError",
     "RoutineError",
     "RoutineFileError",
     "RoutinePaths",

@@ -28,7 +28,7 @@ def read_routine_file(path: Path, display_name: str | None = None) -> ParsedFile
         raise RoutineFileError(
             [RoutineError(name, 1, 1, f"cannot read the file: {exc.message}")]
         ) from None
-    return parse_routines(_decode(data, name), name)
+    return parse_routines(_decode(data, name), name, path.parent)
 
 
 def _decode(data: bytes, name: str) -> str:

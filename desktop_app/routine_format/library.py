@@ -30,6 +30,8 @@ class FileReport:
     stretches: int = 0
     routines: int = 0
     errors: tuple[RoutineError, ...] = ()
+    picture_errors: tuple[RoutineError, ...] = ()
+    """Problems with pictures of a file that loaded: those stretches show no picture."""
 
     @property
     def ok(self) -> bool:
@@ -49,6 +51,16 @@ class LoadResult:
     @property
     def errors(self) -> dict[str, tuple[RoutineError, ...]]:
         return {r.path: r.errors for r in self.reports if r.errors}
+
+    @property
+    def picture_errors(self) -> dict[str, tuple[RoutineError, ...]]:
+        """Pictures left out of files that loaded (their stretches show none)."""
+        return {r.path: r.picture_errors for r in self.reports if r.picture_errors}
+
+    @property
+    def problems(self) -> dict[str, tuple[RoutineError, ...]]:
+        """Every error: files left out, then pictures left out of files that loaded."""
+        return {**self.errors, **self.picture_errors}
 
     def report_for(self, path: Path | str) -> FileReport | None:
         """The report on the file at ``path``, under whichever name it was loaded."""
@@ -146,6 +158,7 @@ def _link(
             continue
         errors = by_place(_duplicate_ids(parsed_file, owners))
         if errors:
+            errors = by_place([*errors, *parsed_file.picture_errors])
             reports[parsed_file.source] = FileReport(parsed_file.source, errors=tuple(errors))
         else:
             accepted.append(parsed_file)
@@ -160,6 +173,7 @@ def _link(
         for parsed_file in list(accepted):
             errors = by_place(_unresolved(parsed_file, stretches, symptoms))
             if errors:
+                errors = by_place([*errors, *parsed_file.picture_errors])
                 reports[parsed_file.source] = FileReport(parsed_file.source, errors=tuple(errors))
                 accepted.remove(parsed_file)
                 dropped = True
@@ -173,7 +187,10 @@ def _link(
         ]
         routines.extend(file_routines)
         reports[parsed_file.source] = FileReport(
-            parsed_file.source, len(parsed_file.stretches), len(file_routines)
+            parsed_file.source,
+            len(parsed_file.stretches),
+            len(file_routines),
+            picture_errors=tuple(parsed_file.picture_errors),
         )
     # A file left out for its own errors still hears about its cross-file ones in the same pass.
     for partial in partials:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import yaml
 
-from desktop_app.routine_format.parsed import Loc, RoutineError
+from desktop_app.routine_format.parsed import Loc, PictureError, RoutineError
 from desktop_app.routine_format.tree import (
     MAP_TAG,
     MAPPING,
@@ -48,9 +49,12 @@ _PLAIN_TAGS = _SCALAR_TAGS | {MAP_TAG, SEQ_TAG}
 class Checker:
     """Walks a composed YAML node tree, collecting located errors instead of raising."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, base: Path | None = None) -> None:
         self.source = source
+        self.base = base
+        """The routine file's folder: a picture's path is relative to it."""
         self.errors: list[RoutineError] = []
+        self.picture_errors: list[PictureError] = []
         self._budget = MAX_NODES
         self._constructor = yaml.constructor.SafeConstructor()
 

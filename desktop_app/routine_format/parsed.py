@@ -27,6 +27,10 @@ class RoutineError:
         return f"{self.file}:{self.line}:{self.column}: {self.message}"
 
 
+class PictureError(RoutineError):
+    """A problem with a stretch's ``figure:``: only the picture is left out, not the file."""
+
+
 class RoutineFileError(Exception):
     """A routine file that cannot be used; carries all of its errors."""
 
@@ -82,3 +86,5 @@ class ParsedFile:
     step_refs: list[tuple[str, str, Loc]] = field(default_factory=list)
     # Every symptom a routine stops on (routine id, symptom id, where), resolved across files.
     stop_on_refs: list[tuple[str, str, Loc]] = field(default_factory=list)
+    # Pictures left out (the stretches load without them).
+    picture_errors: list[PictureError] = field(default_factory=list)

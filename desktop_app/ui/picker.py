@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.formatting import duration_text
 from desktop_app.model import Library, Routine, Step
+from desktop_app.routines import PictureError
 from desktop_app.ui.text import routine_summary
 from desktop_app.ui.widgets import WARNING_ACCENT, bullet_html, scaled_font, wrapped_label
 
@@ -139,6 +140,31 @@ class StretchCard(QFrame):
         super().keyPressEvent(event)
 
 
+def _problems_heading(load_errors: Mapping[str, Sequence[object]]) -> str:
+    """``1 file could not be loaded (left out); 2 pictures could not be shown``."""
+    left_out = [
+        errors
+        for errors in load_errors.values()
+        if any(not isinstance(e, PictureError) for e in errors)
+    ]
+    pictures = sum(
+        1
+        for errors in load_errors.values()
+        if errors not in left_out
+        for error in errors
+        if isinstance(error, PictureError)
+    )
+    parts = []
+    if left_out or not pictures:
+        count = len(left_out)
+        files = "1 file" if count == 1 else f"{count} files"
+        parts.append(f"{files} could not be loaded (left out)")
+    if pictures:
+        parts.append("1 picture" if pictures == 1 else f"{pictures} pictures")
+        parts[-1] += " could not be shown (the stretch is shown without it)"
+    return "; ".join(parts)
+
+
 def _plain(rich: str) -> str:
     return QTextDocumentFragment.fromHtml(rich).toPlainText()
 
@@ -222,11 +248,9 @@ class PickerPage(QWidget):
         self.errors_box = QFrame(self)
         errors_layout = QVBoxLayout(self.errors_box)
         errors_layout.setContentsMargins(0, 8, 0, 0)
-        count = len(load_errors)
-        heading = (
-            "1 file could not be loaded" if count == 1 else f"{count} files could not be loaded"
+        self.errors_title = wrapped_label(
+            self.errors_box, f"{_problems_heading(load_errors)}:", 1.0, bold=True
         )
-        self.errors_title = wrapped_label(self.errors_box, f"{heading} (left out):", 1.0, bold=True)
         errors_layout.addWidget(self.errors_title)
         self.errors_text = QPlainTextEdit(self.errors_box)
         self.errors_text.setReadOnly(True)

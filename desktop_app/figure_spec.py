@@ -1,0 +1,354 @@
+"""Reads a stretch's ``figure:`` (a pose the app draws, or an SVG/PNG file), every error located.
+
+Used by the routine loader on the composed YAML node; imports no Qt. A problem here leaves
+out the picture only: the loader reports it with its line and column, and the stretch loads
+without a picture.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from desktop_app.figure_file import check_picture
+from desktop_app.pose import (
+    AREAS,
+    BASE_ANGLES,
+    BASES,
+    BODY_POINTS,
+    LIMB_AREAS,
+    LIMB_POINTS,
+    LIMBS,
+    PAIRED_JOINTS,
+    PROP_ANCHOR,
+    PROPS,
+    RANGES,
+    SINGLE_JOINTS,
+    Angles,
+    Figure,
+    FigureFile,
+    Pose,
+    Prop,
+    anchor_problem,
+)
+
+POSE_KEYS = ("base", *SINGLE_JOINTS, *PAIRED_JOINTS, "props", "highlight")
+MAX_ITEMS = 20
+_TAG = "tag:yaml.org,2002:"
+_NUMBER = re.compile(r"^[-+]?[0-9]{1,4}(?:\.[0-9]{1,6})?$", re.ASCII)
+POINTS = (*BODY_POINTS, *(f"{side}-{kind}" for side in LIMBS for kind in LIMB_POINTS))
+HANDS = ("hands", "near-hand", "far-hand")
+HIGHLIGHTS = (
+    *AREAS,
+    *(f"{side}-{area}" for side in LIMBS for area in LIMB_AREAS),
+)
+
+
+@dataclass(frozen=True)
+class FigureProblem:
+    """One problem with a figure, at a line and column of the routine file (from 1)."""
+
+    line: int
+    column: int
+    message: str
+
+
+class _Problems:
+    def __init__(self, where: str) -> None:
+        self.where = where
+        self.found: list[FigureProblem] = []
+
+    def add(self, node: yaml.Node, message: str) -> None:
+        mark = node.start_mark
+        self.found.append(FigureProblem(mark.line + 1, mark.column + 1, message))
+
+
+def read_figure(
+    node: yaml.Node, base: Path | None, stretch: str
+) -> tuple[Figure | None, list[FigureProblem]]:
+    """The figure a ``figure:`` node gives, or None with the problems that leave it out.
+
+    ``base`` is the folder of the routine file (a picture's path is relative to it).
+    """
+    problems = _Problems(f"in the figure of stretch '{stretch}'")
+    figure: Figure | None = None
+    if isinstance(node, yaml.ScalarNode) and node.tag == f"{_TAG}str" and node.value.strip():
+        figure = _file(node, base, problems)
+    elif isinstance(node, yaml.MappingNode) and node.tag == f"{_TAG}map":
+        figure = _pose(node, problems)
+    else:
+        problems.add(
+            node,
+            f"the figure of stretch '{stretch}' must be the path of an SVG or PNG picture, or "
+            "a pose (a mapping with 'base:' and joint angles), not "
+            f"{_kind(node)}",
+        )
+    if problems.found:
+        return None, problems.found
+    return figure, []
+
+
+# ---------------------------------------------------------------------------- a file
+
+
+def _file(node: yaml.ScalarNode, base: Path | None, problems: _Problems) -> FigureFile | None:
+    written = node.value.strip()
+    path = Path(written)
+    if not path.is_absolute() and base is not None:
+        path = base / path
+    checked = check_picture(path, written)
+    if isinstance(checked, str):
+        problems.add(node, checked)
+        return None
+    kind, data = checked
+    return FigureFile(str(path), kind, data)
+
+
+# ---------------------------------------------------------------------------- a pose
+
+
+def _pose(node: yaml.MappingNode, problems: _Problems) -> Pose | None:
+    where = problems.where
+    entries = _mapping(node, POSE_KEYS, problems, where)
+    base_node = entries.get("base")
+    base = None
+    if base_node is None:
+        problems.add(node, f"missing 'base' {where}: one of {_listing(BASES)}")
+    else:
+        base = _name(base_node, BASES, problems, "base position", where)
+    angles = BASE_ANGLES.get(base or "standing", Angles())
+    for joint in SINGLE_JOINTS:
+        if joint in entries:
+            value = _angle(entries[joint], joint, problems, f"{joint} {where}")
+            if value is not None:
+                angles = angles.with_joint(joint, value)
+    for joint in PAIRED_JOINTS:
+        if joint in entries:
+            for limb, value in _paired(entries[joint], joint, problems, where):
+                angles = angles.with_joint(joint, value, limb)
+    props = _props(entries.get("props"), base, problems, where)
+    highlight = _highlight(entries.get("highlight"), problems, where)
+    if base is None:
+        return None
+    return Pose(base, angles, props, highlight)
+
+
+def _paired(
+    node: yaml.Node, joint: str, problems: _Problems, where: str
+) -> Iterator[tuple[str | None, float | None]]:
+    """``hips: 80`` (both sides) or ``hips: {near: 80, far: 10}``."""
+    if isinstance(node, yaml.MappingNode):
+        entries = _mapping(node, LIMBS, problems, f"in {joint} {where}")
+        if not entries and node.value == []:
+            problems.add(node, f"{joint} {where} is empty: give near:, far: or both")
+        for limb in LIMBS:
+            if limb in entries:
+                value = _angle(entries[limb], joint, problems, f"{limb} {joint} {where}")
+                if value is not None or _is_flat(entries[limb], joint):
+                    yield limb, value
+        return
+    value = _angle(node, joint, problems, f"{joint} {where}")
+    if value is not None or _is_flat(node, joint):
+        yield None, value
+
+
+def _is_flat(node: yaml.Node, joint: str) -> bool:
+    return joint == "ankles" and isinstance(node, yaml.ScalarNode) and node.value == "flat"
+
+
+def _angle(node: yaml.Node, joint: str, problems: _Problems, what: str) -> float | None:
+    """Degrees within the joint's range; None (and no problem) for a flat ankle."""
+    if _is_flat(node, joint):
+        return None
+    low, high = RANGES[joint]
+    flat = " or flat (the foot level)" if joint == "ankles" else ""
+    if not isinstance(node, yaml.ScalarNode) or node.tag not in (f"{_TAG}int", f"{_TAG}float"):
+        problems.add(
+            node, f"{what} must be an angle in degrees ({low} to {high}){flat}, not {_kind(node)}"
+        )
+        return None
+    if not _NUMBER.match(node.value):
+        problems.add(
+            node, f"{what} must be a plain number of degrees, such as 45, not {_kind(node)}"
+        )
+        return None
+    value = float(node.value)
+    if not low <= value <= high:
+        problems.add(node, f"{what} must be between {low} and {high} degrees, not {node.value}")
+        return None
+    return value
+
+
+def _props(
+    node: yaml.Node | None, base: str | None, problems: _Problems, where: str
+) -> tuple[Prop, ...]:
+    if node is None:
+        return ()
+    items = _items(node, problems, f"props {where}", "such as [towel] or [wall, stool]")
+    props: list[Prop] = []
+    seen: set[str] = set()
+    for item in items:
+        prop = _prop(item, problems, where)
+        if prop is None:
+            continue
+        if prop.kind in seen:
+            problems.add(item, f"the {prop.kind} is listed twice in the props {where}")
+            continue
+        seen.add(prop.kind)
+        if prop.kind == "chair" and base not in (None, "sitting-on-chair"):
+            problems.add(
+                item,
+                f"a chair is drawn under the seat: use base sitting-on-chair {where}",
+            )
+            continue
+        props.append(prop)
+    return tuple(props)
+
+
+def _prop(node: yaml.Node, problems: _Problems, where: str) -> Prop | None:
+    """``towel``, ``{wall: hands}``, ``{towel: near-heel}``, ``{towel: {from: .., to: ..}}``."""
+    if isinstance(node, yaml.ScalarNode):
+        kind = _name(node, PROPS, problems, "prop", where)
+        return Prop(kind, PROP_ANCHOR[kind]) if kind is not None else None
+    if not isinstance(node, yaml.MappingNode) or len(node.value) != 1:
+        problems.add(
+            node,
+            f"a prop {where} must be its name (towel) or one name with where it goes "
+            f"({{wall: hands}}), not {_kind(node)}",
+        )
+        return None
+    key_node, value = node.value[0]
+    kind = _name(key_node, PROPS, problems, "prop", where)
+    if kind is None:
+        return None
+    default = PROP_ANCHOR[kind]
+    strap = kind in ("towel", "band")
+    if default is None:
+        problems.add(value, f"the {kind} {where} takes no place: write just '{kind}'")
+        return None
+    hand = "hands"
+    if isinstance(value, yaml.MappingNode):
+        keys = ("from", "to") if strap else ("at",)
+        entries = _mapping(value, keys, problems, f"in the {kind} {where}")
+        at_node = entries.get("to" if strap else "at")
+        at = (
+            _name(at_node, POINTS, problems, f"place {{}} for the {kind}", where)
+            if at_node
+            else default
+        )
+        if strap and "from" in entries:
+            held = _name(entries["from"], HANDS, problems, f"hand {{}} to hold the {kind}", where)
+            hand = held or hand
+    else:
+        at = _name(value, POINTS, problems, f"place {{}} for the {kind}", where)
+    if at is None:
+        return None
+    problem = anchor_problem(kind, at)
+    if problem is not None:
+        problems.add(value, f"{problem}, not '{at}', {where}")
+        return None
+    return Prop(kind, at, hand)
+
+
+def _highlight(node: yaml.Node | None, problems: _Problems, where: str) -> tuple[str, ...]:
+    if node is None:
+        return ()
+    what = f"highlight {where}"
+    items = [node] if isinstance(node, yaml.ScalarNode) else _items(
+        node, problems, what, "such as [near-hamstring] or [calf]"
+    )  # fmt: skip
+    areas: list[str] = []
+    for item in items:
+        name = _name(item, HIGHLIGHTS, problems, "area {} to highlight", where)
+        if name is None:
+            continue
+        # A limb area without a side picks it out on both legs (or arms).
+        names = [f"{side}-{name}" for side in LIMBS] if name in LIMB_AREAS else [name]
+        areas.extend(n for n in names if n not in areas)
+    return tuple(areas)
+
+
+# ---------------------------------------------------------------------------- nodes
+
+
+def _mapping(
+    node: yaml.MappingNode, allowed: Iterable[str], problems: _Problems, where: str
+) -> dict[str, yaml.Node]:
+    allowed = tuple(allowed)
+    entries: dict[str, yaml.Node] = {}
+    for key_node, value in node.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != f"{_TAG}str":
+            problems.add(key_node, f"keys {where} must be plain names")
+            continue
+        key = key_node.value
+        if key in entries:
+            problems.add(key_node, f"duplicate key '{_short(key)}' {where}")
+        elif key not in allowed:
+            problems.add(
+                key_node, f"unknown key '{_short(key)}' {where}{_did_you_mean(key, allowed)}"
+            )
+        else:
+            entries[key] = value
+    return entries
+
+
+def _items(node: yaml.Node, problems: _Problems, what: str, example: str) -> list[yaml.Node]:
+    if not isinstance(node, yaml.SequenceNode):
+        problems.add(node, f"{what} must be a list, {example}, not {_kind(node)}")
+        return []
+    if len(node.value) > MAX_ITEMS:
+        problems.add(node, f"{what} has {len(node.value)} items; at most {MAX_ITEMS}")
+        return []
+    return list(node.value)
+
+
+def _name(
+    node: yaml.Node, choices: tuple[str, ...], problems: _Problems, label: str, where: str
+) -> str | None:
+    """One of ``choices``; ``unknown prop 'rope' in the figure of ... (one of ...)``."""
+    if isinstance(node, yaml.ScalarNode) and node.tag == f"{_TAG}str" and node.value in choices:
+        return str(node.value)
+    if isinstance(node, yaml.ScalarNode) and node.tag == f"{_TAG}str":
+        hint = _did_you_mean(node.value, choices) or f" (one of {_listing(choices)})"
+        value = f"'{_short(node.value)}'"
+        named = label.format(value) if "{}" in label else f"{label} {value}"
+        problems.add(node, f"unknown {named} {where}{hint}")
+    else:
+        noun = label.replace(" {}", "")
+        problems.add(node, f"the {noun} {where} must be a name, not {_kind(node)}")
+    return None
+
+
+def _kind(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if node.tag == f"{_TAG}null":
+        return "an empty value"
+    return f"'{_short(node.value)}'"
+
+
+def _short(text: object, limit: int = 40) -> str:
+    shown = str(text)
+    if len(shown) > limit:
+        shown = shown[:limit] + "…"
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in shown)
+
+
+def _listing(choices: tuple[str, ...]) -> str:
+    if len(choices) > 12:
+        return ", ".join(choices[:12]) + "…"
+    return ", ".join(choices)
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    if len(word) > 64:
+        return ""
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{match[0]}'?)" if match else ""

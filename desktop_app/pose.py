@@ -1,0 +1,747 @@
+"""A stretch's picture as a pose: its vocabulary, and the 2-D drawing it makes (no Qt).
+
+A pose is a side view of one figure, facing right, seen from its right side: the ``near``
+limbs are the right ones. The app mirrors the drawing for the left side, so for a sided
+stretch the near leg is always the one in progress. The figure is given by a base position
+(which sets every joint), a few joint angles that differ from it, the props around it and the
+areas to pick out. :func:`draw_pose` turns that into primitives in drawing order, in units of
+the figure's height, y upwards, with the floor at ``y = 0``.
+
+Angles are in degrees, as a physiotherapist would name them:
+
+- ``trunk``: lean from upright, forward positive (0 standing or sitting tall, 90 lying face
+  down, -90 lying on the back).
+- ``head``: nod, chin towards the chest positive.
+- ``hips``: flexion, the thigh forward of the trunk (0 standing, 90 sitting, negative behind).
+- ``knees``: flexion (0 straight, 90 a right angle).
+- ``knees-out``: how far a bent leg's knee falls out to the side, its foot staying where it
+  is (0 to 90): a foot resting on the other knee, or against the other thigh.
+- ``ankles``: 0 with the foot at a right angle to the shin, positive pointing the toes away,
+  negative drawing them up towards the shin; ``flat`` keeps the sole level (a foot flat on
+  the floor, whatever the leg does).
+- ``shoulders``: flexion, the arm forward (0 hanging by the side, 90 straight ahead, 180
+  overhead, negative behind).
+- ``elbows``: flexion (0 straight).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+Point = tuple[float, float]
+Tone = Literal["body", "far", "accent", "prop", "prop-line", "paper"]
+"""What colour a primitive takes: the body (near limbs, trunk, head), the far limbs, the
+highlighted area, a prop's fill, a prop's outline, the background (holes and gaps)."""
+
+# ---------------------------------------------------------------------------- vocabulary
+
+BASES = (
+    "lying-on-back",
+    "lying-face-down",
+    "sitting-on-floor",
+    "sitting-on-chair",
+    "standing",
+    "kneeling",
+)
+SINGLE_JOINTS = ("trunk", "head")
+PAIRED_JOINTS = ("hips", "knees", "knees-out", "ankles", "shoulders", "elbows")
+JOINTS = SINGLE_JOINTS + PAIRED_JOINTS
+LIMBS = ("near", "far")
+RANGES: dict[str, tuple[int, int]] = {
+    "trunk": (-100, 100),
+    "head": (-60, 60),
+    "hips": (-45, 180),
+    "knees": (0, 160),
+    "knees-out": (0, 90),
+    "ankles": (-45, 80),
+    "shoulders": (-90, 200),
+    "elbows": (0, 160),
+}
+PROPS = (
+    "floor",
+    "wall",
+    "door-frame",
+    "chair",
+    "stool",
+    "step",
+    "towel",
+    "band",
+    "foam-roller",
+    "rolled-mat",
+    "bottle",
+)
+LIMB_POINTS = ("hand", "knee", "thigh", "calf", "heel", "arch", "ball", "toes", "foot")
+"""Points on a limb, named with ``near-`` or ``far-`` in front (``near-heel``)."""
+BODY_POINTS = ("hands", "feet", "seat", "head")
+"""Points that need no side: both hands, both feet (their balls), the seat, the head."""
+FOOT_POINTS = ("heel", "arch", "ball", "toes", "foot")
+AREAS = ("hamstring", "calf", "achilles", "sole", "thigh", "shin", "foot", "arm", "back")
+"""Areas to pick out. The limb ones take ``near-`` or ``far-`` (both legs without)."""
+LIMB_AREAS = ("hamstring", "calf", "achilles", "sole", "thigh", "shin", "foot", "arm")
+
+PROP_ANCHOR: dict[str, str | None] = {
+    "floor": None,
+    "wall": "hands",
+    "door-frame": "near-heel",
+    "chair": "seat",
+    "stool": "near-heel",
+    "step": "near-ball",
+    "towel": "near-foot",
+    "band": "near-foot",
+    "foam-roller": "near-thigh",
+    "rolled-mat": "feet",
+    "bottle": "near-arch",
+}
+"""Where each prop goes when no place is given (the point it touches)."""
+
+
+def point_kind(name: str) -> str | None:
+    """The kind of a point name (``hand``, ``heel``, ``hands``...), None when unknown."""
+    if name in BODY_POINTS:
+        return name
+    side, _, kind = name.partition("-")
+    if side in LIMBS and kind in LIMB_POINTS:
+        return kind
+    return None
+
+
+def anchor_problem(prop: str, point: str) -> str | None:
+    """Why ``point`` cannot hold ``prop`` (None when it can); ``point`` is a known point."""
+    kind = point_kind(point)
+    feet = ("feet", *FOOT_POINTS)
+    if prop == "chair" and kind != "seat":
+        return "a chair goes under the seat"
+    if prop in ("stool", "step", "rolled-mat", "bottle") and kind not in feet:
+        return f"a {prop} goes under a foot (near-heel, near-arch, near-ball or feet)"
+    if prop == "foam-roller" and kind not in ("thigh", "calf"):
+        return "a foam roller goes under a thigh or a calf (near-thigh, near-calf)"
+    if prop in ("towel", "band") and kind not in feet:
+        return f"a {prop} goes from the hands to a foot (near-foot, near-arch, near-heel)"
+    return None
+
+
+@dataclass(frozen=True)
+class Angles:
+    """Every joint angle of a pose, in degrees (see the module's description)."""
+
+    trunk: float = 0.0
+    head: float = 0.0
+    near_hips: float = 0.0
+    far_hips: float = 0.0
+    near_knees: float = 0.0
+    far_knees: float = 0.0
+    near_knees_out: float = 0.0
+    far_knees_out: float = 0.0
+    near_ankles: float | None = 0.0
+    far_ankles: float | None = 0.0
+    """``None``: the foot kept level (``flat``)."""
+    near_shoulders: float = 0.0
+    far_shoulders: float = 0.0
+    near_elbows: float = 0.0
+    far_elbows: float = 0.0
+
+    def with_joint(self, joint: str, value: float | None, limb: str | None = None) -> Angles:
+        """A copy with ``joint`` set, on one limb or (for a paired joint, limb None) on both."""
+        changes: dict[str, Any] = {}
+        if joint in SINGLE_JOINTS:
+            changes[joint] = value
+        else:
+            for side in LIMBS if limb is None else (limb,):
+                changes[f"{side}_{joint.replace('-', '_')}"] = value
+        return replace(self, **changes)
+
+    def get(self, joint: str, limb: str | None = None) -> float | None:
+        """One joint's angle (``limb`` for a paired joint); None for a flat ankle."""
+        name = joint if limb is None else f"{limb}_{joint.replace('-', '_')}"
+        value: float | None = getattr(self, name)
+        return value
+
+
+def _base(trunk: float, hips: float, knees: float, ankles: float | None, shoulders: float,
+          elbows: float) -> Angles:  # fmt: skip
+    return Angles(trunk, 0.0, hips, hips, knees, knees, 0.0, 0.0, ankles, ankles, shoulders,
+                  shoulders, elbows, elbows)  # fmt: skip
+
+
+BASE_ANGLES: dict[str, Angles] = {
+    "lying-on-back": _base(-90, 0, 0, 15, 8, 0),
+    "lying-face-down": _base(90, 0, 0, 70, 8, 0),
+    "sitting-on-floor": _base(0, 90, 0, 10, -25, 0),
+    "sitting-on-chair": _base(0, 90, 90, None, 25, 50),
+    "standing": _base(0, 0, 0, None, 6, 12),
+    "kneeling": _base(0, 0, 90, 75, 6, 12),
+}
+"""The joint angles of each base position; a pose gives only what differs."""
+
+
+@dataclass(frozen=True)
+class Prop:
+    """A prop and the body point it touches (``towel`` also the hand that holds it)."""
+
+    kind: str
+    at: str | None = None
+    hand: str = "hands"
+
+
+@dataclass(frozen=True)
+class Pose:
+    """A figure the app draws: base position, every joint angle, props, areas picked out."""
+
+    base: str = "standing"
+    angles: Angles = field(default_factory=Angles)
+    props: tuple[Prop, ...] = ()
+    highlight: tuple[str, ...] = ()
+    """Limb areas with their side (``near-hamstring``), or ``back``."""
+
+
+@dataclass(frozen=True)
+class FigureFile:
+    """A picture from a file (SVG or PNG), read and checked when the routine file loaded."""
+
+    path: str
+    kind: Literal["svg", "png"]
+    data: bytes = field(repr=False)
+
+
+Figure = Pose | FigureFile
+
+
+# ---------------------------------------------------------------------------- drawing
+
+
+@dataclass(frozen=True)
+class Capsule:
+    """A thick line with round ends: a limb, the trunk, a towel."""
+
+    a: Point
+    b: Point
+    width: float
+    tone: Tone
+
+
+@dataclass(frozen=True)
+class Disc:
+    """A filled circle (the head, a roller), with an optional outline."""
+
+    centre: Point
+    radius: float
+    tone: Tone
+    outline: float = 0.0
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A filled polygon (closed) or a stroked polyline (``fill`` False)."""
+
+    points: tuple[Point, ...]
+    tone: Tone
+    fill: bool = True
+    width: float = 0.0
+
+
+Primitive = Capsule | Disc | Shape
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """Primitives in drawing order and the box that holds them all (x0, y0, x1, y1)."""
+
+    items: tuple[Primitive, ...]
+    bounds: tuple[float, float, float, float]
+    supports: tuple[tuple[str, float], ...] = ()
+    """Each supporting prop with the gap left between it and the body (0 when it touches)."""
+
+    @property
+    def aspect(self) -> float:
+        x0, y0, x1, y1 = self.bounds
+        return (x1 - x0) / max(1e-9, y1 - y0)
+
+
+# Body proportions, as shares of the standing height (after Drillis and Contini).
+TRUNK = 0.29
+NECK = 0.118
+HEAD_R = 0.074
+THIGH = 0.245
+SHIN = 0.245
+UPPER_ARM = 0.186
+FOREARM = 0.146
+HAND = 0.06
+ANKLE_DROP = 0.035
+HEEL_BACK = 0.035
+TOE_FORWARD = 0.125
+BALL_FORWARD = 0.085
+WIDTH = {"trunk": 0.12, "neck": 0.05, "thigh": 0.085, "shin": 0.062, "upper-arm": 0.052,
+         "forearm": 0.044, "hand": 0.04, "foot": 0.042}  # fmt: skip
+PROP_LINE = 0.012
+FLOOR_Y = 0.0
+# Heights a supporting prop can take (its top above the floor), low to high.
+SUPPORT_HEIGHTS: dict[str, tuple[float, float]] = {
+    "chair": (0.2, 0.32),
+    "stool": (0.1, 0.32),
+    "step": (0.06, 0.22),
+    "foam-roller": (0.075, 0.1),
+    "rolled-mat": (0.045, 0.065),
+    "bottle": (0.045, 0.06),
+}
+
+
+def _unit(degrees: float) -> Point:
+    radians = math.radians(degrees)
+    return (math.cos(radians), math.sin(radians))
+
+
+def _add(p: Point, d: Point, length: float = 1.0) -> Point:
+    return (p[0] + d[0] * length, p[1] + d[1] * length)
+
+
+def _lerp(a: Point, b: Point, t: float) -> Point:
+    return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
+
+
+def _cw(d: Point) -> Point:
+    """``d`` turned a quarter clockwise (the front of the trunk and the back of a leg)."""
+    return (d[1], -d[0])
+
+
+@dataclass(frozen=True)
+class _Limb:
+    """One side's joints and the directions of its segments."""
+
+    hip: Point
+    knee: Point
+    ankle: Point
+    heel: Point
+    ball: Point
+    toes: Point
+    shoulder: Point
+    elbow: Point
+    wrist: Point
+    hand: Point
+    thigh_dir: Point
+    shin_dir: Point
+    foot_dir: Point
+
+    def point(self, kind: str) -> tuple[Point, float]:
+        """A named point and the half-width of the body there (its surface is that far out)."""
+        foot = WIDTH["foot"] / 2
+        return {
+            "hand": (self.hand, WIDTH["hand"] / 2),
+            "knee": (self.knee, WIDTH["thigh"] / 2),
+            "thigh": (_lerp(self.hip, self.knee, 0.55), WIDTH["thigh"] / 2),
+            "calf": (_lerp(self.knee, self.ankle, 0.4), WIDTH["shin"] / 2),
+            "heel": (self.heel, foot),
+            "arch": (_lerp(self.heel, self.ball, 0.5), foot),
+            "ball": (self.ball, foot),
+            "foot": (self.ball, foot),
+            "toes": (self.toes, foot),
+        }[kind]
+
+
+def _limb(angles: Angles, side: str, hip: Point, shoulder: Point, trunk_dir: float) -> _Limb:
+    def angle(joint: str) -> float:
+        return angles.get(joint, side) or 0.0
+
+    thigh = trunk_dir + 180 + angle("hips")
+    shin = thigh - angle("knees")
+    ankle_angle = angles.get("ankles", side)
+    foot = 0.0 if ankle_angle is None else shin + 90 - ankle_angle
+    knee = _add(hip, _unit(thigh), THIGH)
+    ankle = _add(knee, _unit(shin), SHIN)
+    sole = _add(ankle, _unit(shin), ANKLE_DROP)
+    arm = trunk_dir + 180 + angle("shoulders")
+    fore = arm + angle("elbows")
+    elbow = _add(shoulder, _unit(arm), UPPER_ARM)
+    wrist = _add(elbow, _unit(fore), FOREARM)
+    turn = math.cos(math.radians(angle("knees-out")))
+
+    def out(point: Point) -> Point:
+        """The point as seen when the leg turns about the line from the hip to the ankle."""
+        if turn == 1.0:
+            return point
+        ux, uy = ankle[0] - hip[0], ankle[1] - hip[1]
+        length = math.hypot(ux, uy) or 1.0
+        ux, uy = ux / length, uy / length
+        rx, ry = point[0] - hip[0], point[1] - hip[1]
+        along = rx * ux + ry * uy
+        px, py = rx - along * ux, ry - along * uy
+        return (hip[0] + along * ux + px * turn, hip[1] + along * uy + py * turn)
+
+    return _Limb(
+        hip=hip,
+        knee=out(knee),
+        ankle=ankle,
+        heel=out(_add(sole, _unit(foot), -HEEL_BACK)),
+        ball=out(_add(sole, _unit(foot), BALL_FORWARD)),
+        toes=out(_add(sole, _unit(foot), TOE_FORWARD)),
+        shoulder=shoulder,
+        elbow=elbow,
+        wrist=wrist,
+        hand=_add(wrist, _unit(fore), HAND),
+        thigh_dir=_direction(hip, out(knee)),
+        shin_dir=_direction(out(knee), ankle),
+        foot_dir=_unit(foot),
+    )
+
+
+def _direction(a: Point, b: Point) -> Point:
+    length = math.hypot(b[0] - a[0], b[1] - a[1]) or 1.0
+    return ((b[0] - a[0]) / length, (b[1] - a[1]) / length)
+
+
+@dataclass(frozen=True)
+class _Body:
+    trunk_dir: Point
+    hip: Point
+    shoulder: Point
+    head: Point
+    neck_dir: Point
+    near: _Limb
+    far: _Limb
+
+    def limb(self, side: str) -> _Limb:
+        return self.near if side == "near" else self.far
+
+    def points(self, name: str) -> list[tuple[Point, float]]:
+        """The point(s) a name stands for, each with the body's half-width there."""
+        if name == "hands":
+            return [self.near.point("hand"), self.far.point("hand")]
+        if name == "feet":
+            return [self.near.point("ball"), self.far.point("ball")]
+        if name == "seat":
+            return [(self.hip, WIDTH["trunk"] / 2)]
+        if name == "head":
+            return [(self.head, HEAD_R)]
+        side, _, kind = name.partition("-")
+        return [self.limb(side).point(kind)]
+
+    def capsules(self) -> Iterator[tuple[str, Point, Point, float]]:
+        """Every segment as (name, start, end, width), far limbs first."""
+        for side in ("far", "near"):
+            limb = self.limb(side)
+            yield f"{side}-thigh", limb.hip, limb.knee, WIDTH["thigh"]
+            yield f"{side}-shin", limb.knee, limb.ankle, WIDTH["shin"]
+            yield f"{side}-foot", limb.heel, limb.toes, WIDTH["foot"]
+            yield f"{side}-upper-arm", limb.shoulder, limb.elbow, WIDTH["upper-arm"]
+            yield f"{side}-forearm", limb.elbow, limb.wrist, WIDTH["forearm"]
+            yield f"{side}-hand", limb.wrist, limb.hand, WIDTH["hand"]
+        yield "trunk", self.hip, self.shoulder, WIDTH["trunk"]
+        yield "neck", self.shoulder, self.head, WIDTH["neck"]
+
+
+def _body(angles: Angles, hip: Point = (0.0, 0.0)) -> _Body:
+    trunk = 90 - angles.trunk
+    shoulder = _add(hip, _unit(trunk), TRUNK)
+    neck = trunk - angles.head
+    head = _add(shoulder, _unit(neck), NECK)
+    return _Body(
+        trunk_dir=_unit(trunk),
+        hip=hip,
+        shoulder=shoulder,
+        head=head,
+        neck_dir=_unit(neck),
+        near=_limb(angles, "near", hip, shoulder, trunk),
+        far=_limb(angles, "far", hip, shoulder, trunk),
+    )
+
+
+def _lowest(body: _Body, leave_out: set[str]) -> float:
+    """The lowest y of the body's surface, leaving out segments resting on a prop."""
+    low = body.head[1] - HEAD_R
+    for name, a, b, width in body.capsules():
+        if name not in leave_out:
+            low = min(low, a[1] - width / 2, b[1] - width / 2)
+    return low
+
+
+_RESTING_SEGMENTS = {
+    "thigh": ("thigh",),
+    "calf": ("shin",),
+    "knee": ("thigh", "shin"),
+    "heel": ("foot",),
+    "arch": ("foot",),
+    "ball": ("foot",),
+    "toes": ("foot",),
+    "foot": ("foot",),
+}
+
+
+def _resting_on(prop: Prop) -> set[str]:
+    """Segments that rest on a supporting prop, so they do not decide where the floor is."""
+    if prop.kind not in SUPPORT_HEIGHTS or prop.at is None or prop.kind == "rolled-mat":
+        return set()  # a rolled mat lifts the balls of the feet; the heels stay down
+    if prop.kind == "chair":
+        return {"trunk", "far-thigh", "near-thigh"}
+    if prop.at == "feet":
+        return {"near-foot", "far-foot"}
+    side, _, kind = prop.at.partition("-")
+    return {f"{side}-{segment}" for segment in _RESTING_SEGMENTS.get(kind, ())}
+
+
+def draw_pose(pose: Pose) -> Drawing:
+    """The pose as primitives in drawing order, resting on the floor and on its props."""
+    body = _body(pose.angles)
+    supports = [p for p in pose.props if p.kind in SUPPORT_HEIGHTS]
+    if pose.base == "sitting-on-chair" and not any(p.kind == "chair" for p in supports):
+        supports.append(Prop("chair", "seat"))
+    resting = set().union(*(_resting_on(p) for p in supports))
+    dy = FLOOR_Y - _lowest(body, resting)
+    # A support that would have to be lower than it can be lifts the body onto it.
+    for prop in supports:
+        low, _ = SUPPORT_HEIGHTS[prop.kind]
+        dy = max(dy, low - (_support_surface(body, prop) + dy))
+    body = _body(pose.angles, (0.0, dy))
+    layers: dict[str, list[Primitive]] = {"back": [], "middle": [], "front": []}
+    gaps: list[tuple[str, float]] = []
+    for prop in (*[p for p in pose.props if p.kind not in SUPPORT_HEIGHTS], *supports):
+        gap = _prop(body, prop, layers)
+        if gap is not None:
+            gaps.append((prop.kind, gap))
+    items = [
+        *layers["back"],
+        *_figure(body, set(pose.highlight), layers["middle"]),
+        *layers["front"],
+    ]
+    x0, y0, x1, y1 = _bounds(items)
+    margin = 0.06
+    floor = Shape(((x0 - margin, FLOOR_Y), (x1 + margin, FLOOR_Y)), "prop-line", False, 0.018)
+    items.insert(0, floor)
+    bounds = (x0 - margin, min(y0, FLOOR_Y - 0.01), x1 + margin, max(y1, FLOOR_Y + 0.2))
+    return Drawing(tuple(items), bounds, tuple(gaps))
+
+
+def _support_surface(body: _Body, prop: Prop) -> float:
+    """The height of the body's underside where ``prop`` holds it up (before any lift)."""
+    if prop.kind == "chair":
+        return body.hip[1] - WIDTH["trunk"] / 2
+    assert prop.at is not None
+    return min(p[1] - half for p, half in body.points(prop.at))
+
+
+# ---------------------------------------------------------------------------- the figure
+
+# Where each area lies on its segment: (segment, start, end, side) with side +1 the back of
+# the segment, -1 its front, 0 the whole width.
+_AREA_SPANS: dict[str, tuple[tuple[str, float, float, int], ...]] = {
+    "hamstring": (("thigh", 0.12, 0.86, 1),),
+    "calf": (("shin", 0.12, 0.62, 1),),
+    "achilles": (("shin", 0.68, 1.0, 1), ("heel", 0.0, 0.0, 0)),
+    "sole": (("sole", 0.0, 1.0, 1),),
+    "thigh": (("thigh", 0.0, 1.0, 0),),
+    "shin": (("shin", 0.0, 1.0, 0),),
+    "foot": (("foot", 0.0, 1.0, 0),),
+    "arm": (("upper-arm", 0.0, 1.0, 0), ("forearm", 0.0, 1.0, 0)),
+}
+
+
+def _figure(body: _Body, highlight: set[str], middle: list[Primitive]) -> Iterator[Primitive]:
+    """The far limbs, what lies between them and the near side, the trunk, the near limbs."""
+    for side in ("far", "near"):
+        tone: Tone = "body" if side == "near" else "far"
+        limb = body.limb(side)
+        yield from _arm(limb, tone) if side == "far" else ()
+        yield from _leg(limb, tone)
+        for area in sorted(highlight):
+            area_side, _, name = area.partition("-")
+            if area_side == side:
+                yield from _area(limb, name)
+        if side == "far":
+            yield from middle
+            yield from _torso(body, "back" in highlight)
+    yield from _arm(body.near, "body")
+
+
+def _arm(limb: _Limb, tone: Tone) -> Iterator[Primitive]:
+    yield Capsule(limb.shoulder, limb.elbow, WIDTH["upper-arm"], tone)
+    yield Capsule(limb.elbow, limb.wrist, WIDTH["forearm"], tone)
+    yield Capsule(limb.wrist, limb.hand, WIDTH["hand"], tone)
+
+
+def _leg(limb: _Limb, tone: Tone) -> Iterator[Primitive]:
+    yield Capsule(limb.hip, limb.knee, WIDTH["thigh"], tone)
+    yield Capsule(limb.knee, limb.ankle, WIDTH["shin"], tone)
+    yield Capsule(limb.ankle, _lerp(limb.heel, limb.ball, 0.3), WIDTH["shin"] * 0.8, tone)
+    yield Capsule(limb.heel, limb.toes, WIDTH["foot"], tone)
+
+
+def _torso(body: _Body, back: bool) -> Iterator[Primitive]:
+    yield Capsule(body.hip, body.shoulder, WIDTH["trunk"], "body")
+    yield Capsule(body.shoulder, body.head, WIDTH["neck"], "body")
+    yield Disc(body.head, HEAD_R, "body")
+    # The nose: which way the face looks (up, lying on the back; down, face down).
+    face = _cw(body.neck_dir)
+    nose = _add(_add(body.head, face, HEAD_R * 0.95), body.neck_dir, HEAD_R * 0.1)
+    yield Disc(nose, HEAD_R * 0.28, "body")
+    if back:
+        spine = (-body.trunk_dir[1], body.trunk_dir[0])  # the back of the trunk
+        width = WIDTH["trunk"]
+        a = _add(_lerp(body.hip, body.shoulder, 0.15), spine, width * 0.22)
+        b = _add(_lerp(body.hip, body.shoulder, 0.6), spine, width * 0.22)
+        yield Capsule(a, b, width * 0.5, "accent")
+
+
+def _area(limb: _Limb, name: str) -> Iterator[Primitive]:
+    for segment, start, end, side in _AREA_SPANS[name]:
+        if segment == "heel":
+            yield Disc(limb.heel, WIDTH["foot"] * 0.55, "accent")
+            continue
+        if segment == "sole":
+            a, b, width = limb.heel, limb.ball, WIDTH["foot"]
+            out = _cw(limb.foot_dir)
+        else:
+            a, b, width = {
+                "thigh": (limb.hip, limb.knee, WIDTH["thigh"]),
+                "shin": (limb.knee, limb.ankle, WIDTH["shin"]),
+                "foot": (limb.heel, limb.toes, WIDTH["foot"]),
+                "upper-arm": (limb.shoulder, limb.elbow, WIDTH["upper-arm"]),
+                "forearm": (limb.elbow, limb.wrist, WIDTH["forearm"]),
+            }[segment]
+            direction = limb.thigh_dir if segment == "thigh" else limb.shin_dir
+            out = _cw(direction)  # the back of the leg
+        p, q = _lerp(a, b, start), _lerp(a, b, end)
+        if side == 0:
+            yield Capsule(p, q, width * 1.02, "accent")
+        else:
+            shift = width * 0.14
+            yield Capsule(_add(p, out, shift), _add(q, out, shift), width * 0.74, "accent")
+
+
+# ---------------------------------------------------------------------------- props
+
+
+def _prop(body: _Body, prop: Prop, layers: dict[str, list[Primitive]]) -> float | None:
+    """Adds the prop's shapes to its layer; returns the gap under the body for a support."""
+    kind = prop.kind
+    if kind == "floor":
+        return None
+    if kind in ("wall", "door-frame"):
+        layers["back"].extend(_wall(body, prop))
+        return None
+    if kind in ("towel", "band"):
+        layers["front"].extend(_strap(body, prop))
+        return None
+    top = _support_surface(body, prop)
+    low, high = SUPPORT_HEIGHTS[kind]
+    height = min(max(top, low), high)
+    if kind == "chair":
+        layers["back"].extend(_chair(body, height))
+    else:
+        assert prop.at is not None
+        xs = [p[0] for p, _ in body.points(prop.at)]
+        x = sum(xs) / len(xs)
+        # Under a near limb (or both): in front of the far leg, behind the near one.
+        layer = "back" if prop.at.startswith("far-") else "middle"
+        layers[layer].extend(_SUPPORT_SHAPES[kind](x, height))
+    return max(0.0, top - height)
+
+
+def _wall(body: _Body, prop: Prop) -> Iterator[Primitive]:
+    assert prop.at is not None
+    touching = body.points(prop.at)
+    x = max(p[0] + half for p, half in touching)
+    top = max(0.6, max(p[1] for p, _ in touching) + 0.2, body.head[1] + HEAD_R + 0.1)
+    thick = 0.05
+    yield Shape(((x, 0.0), (x + thick, 0.0), (x + thick, top), (x, top)), "prop")
+    yield Shape(((x, 0.0), (x, top)), "prop-line", False, PROP_LINE)
+    if prop.kind == "door-frame":
+        # The frame's moulding stands out from the wall; the doorway opens beyond it.
+        trim = 0.035
+        yield Shape(((x - trim, 0.0), (x, 0.0), (x, top), (x - trim, top)), "prop-line", True)
+        yield Shape(((x + thick, 0.0), (x + thick, top)), "prop-line", False, PROP_LINE)
+
+
+def _strap(body: _Body, prop: Prop) -> Iterator[Primitive]:
+    assert prop.at is not None
+    width = 0.026 if prop.kind == "towel" else 0.012
+    (foot, half), *_ = body.points(prop.at)
+    side, _, kind = prop.at.partition("-")
+    limb = body.limb(side if side in LIMBS else "near")
+    sole = _cw(limb.foot_dir)  # the underside of the foot
+    below = _add(foot, sole, half + width / 2)
+    around = _add(below, limb.foot_dir, 0.03 if kind != "heel" else -0.03)
+    hands = [p for p, _ in body.points(prop.hand if prop.hand != "hands" else "hands")]
+    hand = _lerp(hands[0], hands[-1], 0.5)
+    yield Shape((hand, below), "prop-line", False, width)
+    yield Shape((below, around), "prop-line", False, width)
+    yield Disc(hand, WIDTH["hand"] * 0.7, "body")
+
+
+def _chair(body: _Body, height: float) -> Iterator[Primitive]:
+    x = body.hip[0]
+    front, rear = x + 0.1, x - 0.17
+    seat = 0.03
+    yield Shape(((rear, height - seat), (front, height - seat), (front, height),
+                 (rear, height)), "prop")  # fmt: skip
+    yield Shape(((rear, 0.0), (rear, height + 0.3)), "prop-line", False, 0.024)
+    yield Shape(((front - 0.01, 0.0), (front - 0.01, height - seat)), "prop-line", False, 0.02)
+    yield Shape(((rear, height + 0.3), (rear - 0.01, height + 0.3)), "prop-line", False, 0.03)
+
+
+def _stool(x: float, height: float) -> Iterator[Primitive]:
+    half = 0.09
+    yield Shape(((x - half, height - 0.025), (x + half, height - 0.025), (x + half, height),
+                 (x - half, height)), "prop")  # fmt: skip
+    for leg in (x - half + 0.015, x + half - 0.015):
+        yield Shape(((leg, 0.0), (leg, height - 0.02)), "prop-line", False, 0.018)
+
+
+def _step(x: float, height: float) -> Iterator[Primitive]:
+    half = 0.13
+    box = ((x - half, 0.0), (x + half, 0.0), (x + half, height), (x - half, height))
+    yield Shape(box, "prop")
+    yield Shape((*box, box[0]), "prop-line", False, PROP_LINE)
+
+
+def _roller(x: float, height: float) -> Iterator[Primitive]:
+    radius = height / 2
+    yield Disc((x, radius), radius, "prop", PROP_LINE)
+    yield Disc((x, radius), radius * 0.3, "paper", PROP_LINE)
+
+
+def _rolled_mat(x: float, height: float) -> Iterator[Primitive]:
+    radius = height / 2
+    centre = (x, radius)
+    yield Shape(((x, 0.0), (x - 0.16, 0.0)), "prop-line", False, 0.01)  # the flat end
+    yield Disc(centre, radius, "prop", PROP_LINE * 0.8)
+    turns = [_add(centre, _unit(i * 30.0), radius * (0.15 + 0.6 * i / 30)) for i in range(31)]
+    yield Shape(tuple(turns), "prop-line", False, PROP_LINE * 0.6)
+
+
+def _bottle(x: float, height: float) -> Iterator[Primitive]:
+    r = height / 2
+    left, right = x - 0.09, x + 0.06
+    yield Shape(((left, 0.0), (right, 0.0), (right + 0.025, r * 0.55), (right + 0.045, r * 0.55),
+                 (right + 0.045, r * 1.45), (right + 0.025, r * 1.45), (right, height),
+                 (left, height)), "prop")  # fmt: skip
+    yield Shape(((right + 0.035, r * 0.45), (right + 0.055, r * 0.45), (right + 0.055, r * 1.55),
+                 (right + 0.035, r * 1.55)), "prop-line")  # fmt: skip
+
+
+_SUPPORT_SHAPES = {
+    "stool": _stool,
+    "step": _step,
+    "foam-roller": _roller,
+    "rolled-mat": _rolled_mat,
+    "bottle": _bottle,
+}
+
+
+def _bounds(items: list[Primitive]) -> tuple[float, float, float, float]:
+    xs: list[float] = []
+    ys: list[float] = []
+    for item in items:
+        if isinstance(item, Capsule):
+            pad = item.width / 2
+            pts = [item.a, item.b]
+        elif isinstance(item, Disc):
+            pad = item.radius + item.outline / 2
+            pts = [item.centre]
+        else:
+            pad = item.width / 2
+            pts = list(item.points)
+        for x, y in pts:
+            xs += [x - pad, x + pad]
+            ys += [y - pad, y + pad]
+    return (min(xs), min(ys), max(xs), max(ys))
