@@ -283,8 +283,8 @@ SUPPORT_HEIGHTS: dict[str, tuple[float, float]] = {
     "stool": (0.1, 0.32),
     "step": (0.06, 0.22),
     "foam-roller": (0.075, 0.1),
-    "rolled-mat": (0.045, 0.065),
-    "bottle": (0.045, 0.06),
+    "rolled-mat": (0.05, 0.085),
+    "bottle": (0.05, 0.07),
 }
 
 
@@ -527,7 +527,7 @@ def _support_surface(body: _Body, prop: Prop) -> float:
 _AREA_SPANS: dict[str, tuple[tuple[str, float, float, int], ...]] = {
     "hamstring": (("thigh", 0.12, 0.86, 1),),
     "calf": (("shin", 0.12, 0.62, 1),),
-    "achilles": (("shin", 0.68, 1.0, 1), ("heel", 0.0, 0.0, 0)),
+    "achilles": (("shin", 0.55, 1.0, 1), ("heel", 0.0, 0.0, 0)),
     "sole": (("sole", 0.0, 1.0, 1),),
     "thigh": (("thigh", 0.0, 1.0, 0),),
     "shin": (("shin", 0.0, 1.0, 0),),

@@ -39,7 +39,8 @@ from desktop_app.events import (
     SymptomReported,
 )
 from desktop_app.formatting import countdown_text, duration_text
-from desktop_app.model import PlannedHold, Routine, Symptom
+from desktop_app.model import PlannedHold, Routine, Side, Symptom
+from desktop_app.pose import Figure
 from desktop_app.session_summary import SymptomNote, symptom_notes
 from desktop_app.session_text import (
     Advice,
@@ -148,6 +149,9 @@ class Screen:
     """On the stopped screen: what the person can do next, in order; the first is suggested."""
     reminder: str = ""
     """``Pain reported in Doorway hamstring stretch: what to watch for (W)``, or empty."""
+    figure: Figure | None = None
+    """The stretch's picture, drawn for ``figure_side`` (the left side mirrored)."""
+    figure_side: Side | None = None
 
     @property
     def show_instructions(self) -> bool:
@@ -517,4 +521,6 @@ def _running_screen(snapshot: Snapshot, hold: PlannedHold, phase: Phase) -> Scre
         instructions=stretch.instructions,
         tips=stretch.tips,
         cautions=stretch.cautions if phase is Phase.PREPARING else (),
+        figure=stretch.figure,
+        figure_side=hold.side,
     )

@@ -58,8 +58,8 @@ def tones(palette: QPalette, background: QColor) -> dict[Tone, QColor]:
         "body": _opaque(text),
         "far": blend(text, background, 0.5),
         "accent": _opaque(accent),
-        "prop": blend(text, background, 0.22),
-        "prop-line": blend(text, background, 0.55),
+        "prop": blend(text, background, 0.32),
+        "prop-line": blend(text, background, 0.6),
         "paper": _opaque(background),
     }
 
@@ -230,6 +230,7 @@ class FigureView(QWidget):
         super().__init__(parent)
         self._figure: Figure | None = None
         self._side: Side | None = None
+        self._aspect: float | None = None
         self._cache: OrderedDict[Hashable, QPixmap] = OrderedDict()
         self.renders = 0
         """How many times the picture was drawn (not taken from the cache): for tests."""
@@ -253,11 +254,20 @@ class FigureView(QWidget):
             return
         if figure != self._figure:
             self._cache.clear()
+            self._aspect = None
         self._figure, self._side = figure, side
         self.update()
 
     def sizeHint(self) -> QSize:
         return QSize(320, 240)
+
+    def aspect(self) -> float | None:
+        """Width over height of the picture shown (None when there is none)."""
+        if self._figure is None:
+            return None
+        if self._aspect is None:
+            self._aspect = figure_aspect(self._figure)
+        return self._aspect
 
     def _background(self) -> QColor:
         return _opaque(self.palette().color(self.backgroundRole()))

@@ -12,7 +12,15 @@ import itertools
 from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFocusEvent, QFont, QKeyEvent, QResizeEvent, QTextDocumentFragment
+from PySide6.QtGui import (
+    QFocusEvent,
+    QFont,
+    QFontMetrics,
+    QKeyEvent,
+    QPalette,
+    QResizeEvent,
+    QTextDocumentFragment,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -29,6 +37,7 @@ from PySide6.QtWidgets import (
 from desktop_app.formatting import duration_text
 from desktop_app.model import Library, Routine, Step
 from desktop_app.routines import PictureError
+from desktop_app.ui.figure_view import FigureView
 from desktop_app.ui.text import routine_summary
 from desktop_app.ui.widgets import WARNING_ACCENT, bullet_html, scaled_font, wrapped_label
 
@@ -44,6 +53,10 @@ REFERENCE_HEIGHT = 680
 screen is read from further away), up to ``MAX_SCALE``; it never shrinks below the sizes above."""
 MAX_SCALE = 1.7
 CAUTION_MARK = "⚠"
+FIGURE_LINES = 3.6
+"""A card's picture is about this many lines of its text high..."""
+FIGURE_ASPECT = 1.45
+"""...and this much wider than high (most positions are lying or sitting)."""
 HINT = "Tab to the stretches, then ↑ ↓ to read each one's steps and tips."
 
 
@@ -69,9 +82,19 @@ class StretchCard(QFrame):
         self.setObjectName("stretchCard")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 6, 10, 6)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(10, 6, 10, 6)
+        row.setSpacing(10)
+        # The stretch's picture, small beside its name (larger once the card is opened).
+        self.figure_view: FigureView | None = None
+        if stretch.figure is not None:
+            self.figure_view = FigureView(self)
+            self.figure_view.setBackgroundRole(QPalette.ColorRole.Base)
+            self.figure_view.set_figure(stretch.figure)
+            row.addWidget(self.figure_view, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout()
         layout.setSpacing(2)
+        row.addLayout(layout, 1)
         self.header = wrapped_label(
             self,
             f"<b>{number}. {html.escape(stretch.name)}</b> · {html.escape(step_timing(step))}",
@@ -106,6 +129,16 @@ class StretchCard(QFrame):
     def set_text_font(self, font: QFont) -> None:
         for label in (self.header, self.cautions, self.details):
             label.setFont(font)
+        self._size_figure()
+
+    def _size_figure(self) -> None:
+        """About three lines of text high; twice that once the card is open."""
+        if self.figure_view is None:
+            return
+        height = round(QFontMetrics(self.header.font()).height() * FIGURE_LINES)
+        if self.expanded:
+            height *= 2
+        self.figure_view.setFixedSize(round(height * FIGURE_ASPECT), height)
 
     @property
     def expanded(self) -> bool:
@@ -114,6 +147,7 @@ class StretchCard(QFrame):
     def set_expanded(self, expanded: bool) -> None:
         self.details.setVisible(expanded)
         self._style(expanded)
+        self._size_figure()
 
     def _style(self, expanded: bool) -> None:
         border = "2px solid palette(highlight)" if expanded else "1px solid palette(mid)"

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from desktop_app.model import Symptom
 from desktop_app.session_view import Accent, Choice, Screen
 from desktop_app.ui.countdown import CountdownWidget
+from desktop_app.ui.figure_view import FigureView
 from desktop_app.ui.widgets import (
     WARNING_ACCENT,
     advice_html,
@@ -113,6 +114,29 @@ def fit_steady(label: QLabel, *, grow_only: bool = False) -> None:
         label.setFixedSize(width, hint.height())
 
 
+FIGURE_MINIMUM = (160, 140)
+"""The picture never gets smaller than this (it fits beside the ring at 800x600)."""
+STRETCH_NO_FIGURE = (1, 0, 1)
+STRETCH_WIDE_FIGURE = (4, 5, 4)
+STRETCH_FIGURE = (4, 4, 5)
+STRETCH_TALL_FIGURE = (4, 3, 6)
+"""Ring, picture and instructions share the width during a hold: the ring keeps its share
+(the same size from stretch to stretch), a picture lying down takes more of the rest..."""
+STRETCH_ADVICE = (3, 2, 6)
+"""...and symptom advice gets the largest share (read from the floor, beside the ring)."""
+
+
+def middle_shares(aspect: float | None, advice: bool) -> tuple[int, int, int]:
+    """Stretch factors of the ring, the picture and the text for a picture of ``aspect``."""
+    if advice:
+        return STRETCH_ADVICE if aspect is not None else (2, 0, 3)
+    if aspect is None:
+        return STRETCH_NO_FIGURE
+    if aspect >= 1.3:
+        return STRETCH_WIDE_FIGURE
+    return STRETCH_FIGURE if aspect >= 0.9 else STRETCH_TALL_FIGURE
+
+
 class SessionPage(QWidget):
     """Name, phase, side, the countdown, instructions, advice, controls: drawn from a Screen.
 
@@ -173,6 +197,12 @@ class SessionPage(QWidget):
         self.next_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         left.addWidget(self.next_label)
         middle.addWidget(self.timer_column, 1)
+
+        # The stretch's picture beside the ring: redrawn only when the stretch, the side, the
+        # size or the palette changes, never as the ring counts down.
+        self.figure_view = FigureView(self, minimum=QSize(*FIGURE_MINIMUM))
+        self.figure_view.hide()
+        middle.addWidget(self.figure_view, 1)
 
         self.info_column = QWidget(self)
         right = QVBoxLayout(self.info_column)
@@ -423,9 +453,15 @@ class SessionPage(QWidget):
         self._draw_panel(screen)
         self._draw_choices(screen.choices)
         self.side_scroll.setVisible(screen.show_instructions)
+        self.figure_view.set_figure(screen.figure, screen.figure_side)
+        self.figure_view.setVisible(screen.figure is not None and not halted)
         # Advice during a hold gets the wider share: read from the floor, beside a smaller ring.
-        self._middle.setStretchFactor(self.info_column, 1 if screen.advice is None else 3)
-        self._middle.setStretchFactor(self.timer_column, 1 if screen.advice is None else 2)
+        aspect = self.figure_view.aspect() if screen.figure is not None else None
+        shares = middle_shares(aspect, screen.advice is not None)
+        for widget, share in zip(
+            (self.timer_column, self.figure_view, self.info_column), shares, strict=True
+        ):
+            self._middle.setStretchFactor(widget, share)
         self._advice_sizes = SIZE_ADVICE_HALTED if halted else SIZE_ADVICE
         self._fit_advice()
 
