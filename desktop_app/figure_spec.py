@@ -20,11 +20,10 @@ from desktop_app.pose import (
     AREAS,
     BASE_ANGLES,
     BASES,
-    BODY_POINTS,
     LIMB_AREAS,
-    LIMB_POINTS,
     LIMBS,
     PAIRED_JOINTS,
+    POINT_NAMES,
     PROP_ANCHOR,
     PROPS,
     RANGES,
@@ -41,7 +40,7 @@ POSE_KEYS = ("base", *SINGLE_JOINTS, *PAIRED_JOINTS, "props", "highlight")
 MAX_ITEMS = 20
 _TAG = "tag:yaml.org,2002:"
 _NUMBER = re.compile(r"^[-+]?[0-9]{1,4}(?:\.[0-9]{1,6})?$", re.ASCII)
-POINTS = (*BODY_POINTS, *(f"{side}-{kind}" for side in LIMBS for kind in LIMB_POINTS))
+POINTS = POINT_NAMES
 HANDS = ("hands", "near-hand", "far-hand")
 HIGHLIGHTS = (
     *AREAS,

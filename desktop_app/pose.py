@@ -78,6 +78,7 @@ LIMB_POINTS = ("hand", "knee", "thigh", "calf", "heel", "arch", "ball", "toes", 
 BODY_POINTS = ("hands", "feet", "seat", "head")
 """Points that need no side: both hands, both feet (their balls), the seat, the head."""
 FOOT_POINTS = ("heel", "arch", "ball", "toes", "foot")
+POINT_NAMES = (*BODY_POINTS, *(f"{side}-{kind}" for side in LIMBS for kind in LIMB_POINTS))
 AREAS = ("hamstring", "calf", "achilles", "sole", "thigh", "shin", "foot", "arm", "back")
 """Areas to pick out. The limb ones take ``near-`` or ``far-`` (both legs without)."""
 LIMB_AREAS = ("hamstring", "calf", "achilles", "sole", "thigh", "shin", "foot", "arm")
@@ -167,8 +168,8 @@ def _base(trunk: float, hips: float, knees: float, ankles: float | None, shoulde
 
 
 BASE_ANGLES: dict[str, Angles] = {
-    "lying-on-back": _base(-90, 0, 0, 15, 8, 0),
-    "lying-face-down": _base(90, 0, 0, 70, 8, 0),
+    "lying-on-back": replace(_base(-90, 0, 0, 15, 8, 0), head=8),
+    "lying-face-down": replace(_base(90, 0, 0, 70, 8, 0), head=-8),
     "sitting-on-floor": _base(0, 90, 0, 10, -25, 0),
     "sitting-on-chair": _base(0, 90, 90, None, 25, 50),
     "standing": _base(0, 0, 0, None, 6, 12),
@@ -253,6 +254,11 @@ class Drawing:
     bounds: tuple[float, float, float, float]
     supports: tuple[tuple[str, float], ...] = ()
     """Each supporting prop with the gap left between it and the body (0 when it touches)."""
+    heights: tuple[tuple[str, float], ...] = ()
+    """How high above the floor each body part's lowest point is (``near-foot``, ``trunk``)."""
+    points: tuple[tuple[str, Point], ...] = ()
+    """Where the named points are (``near-heel``, ``hands``, ``seat``...), both hands or feet
+    as their middle."""
 
     @property
     def aspect(self) -> float:
@@ -273,8 +279,8 @@ ANKLE_DROP = 0.035
 HEEL_BACK = 0.035
 TOE_FORWARD = 0.125
 BALL_FORWARD = 0.085
-WIDTH = {"trunk": 0.12, "neck": 0.05, "thigh": 0.085, "shin": 0.062, "upper-arm": 0.052,
-         "forearm": 0.044, "hand": 0.04, "foot": 0.042}  # fmt: skip
+WIDTH = {"trunk": 0.11, "neck": 0.05, "thigh": 0.095, "shin": 0.062, "upper-arm": 0.052,
+         "forearm": 0.044, "hand": 0.04, "foot": 0.042, "ankle": 0.042}  # fmt: skip
 PROP_LINE = 0.012
 FLOOR_Y = 0.0
 # Heights a supporting prop can take (its top above the floor), low to high.
@@ -323,6 +329,11 @@ class _Limb:
     thigh_dir: Point
     shin_dir: Point
     foot_dir: Point
+
+    @property
+    def instep(self) -> Point:
+        """Where the ankle joins the foot, a little in front of the heel."""
+        return _lerp(self.heel, self.ball, 0.3)
 
     def point(self, kind: str) -> tuple[Point, float]:
         """A named point and the half-width of the body there (its surface is that far out)."""
@@ -423,6 +434,7 @@ class _Body:
             limb = self.limb(side)
             yield f"{side}-thigh", limb.hip, limb.knee, WIDTH["thigh"]
             yield f"{side}-shin", limb.knee, limb.ankle, WIDTH["shin"]
+            yield f"{side}-ankle", limb.ankle, limb.instep, WIDTH["ankle"]
             yield f"{side}-foot", limb.heel, limb.toes, WIDTH["foot"]
             yield f"{side}-upper-arm", limb.shoulder, limb.elbow, WIDTH["upper-arm"]
             yield f"{side}-forearm", limb.elbow, limb.wrist, WIDTH["forearm"]
@@ -460,11 +472,11 @@ _RESTING_SEGMENTS = {
     "thigh": ("thigh",),
     "calf": ("shin",),
     "knee": ("thigh", "shin"),
-    "heel": ("foot",),
-    "arch": ("foot",),
-    "ball": ("foot",),
-    "toes": ("foot",),
-    "foot": ("foot",),
+    "heel": ("foot", "ankle"),
+    "arch": ("foot", "ankle"),
+    "ball": ("foot", "ankle"),
+    "toes": ("foot", "ankle"),
+    "foot": ("foot", "ankle"),
 }
 
 
@@ -475,7 +487,7 @@ def _resting_on(prop: Prop) -> set[str]:
     if prop.kind == "chair":
         return {"trunk", "far-thigh", "near-thigh"}
     if prop.at == "feet":
-        return {"near-foot", "far-foot"}
+        return {"near-foot", "far-foot", "near-ankle", "far-ankle"}
     side, _, kind = prop.at.partition("-")
     return {f"{side}-{segment}" for segment in _RESTING_SEGMENTS.get(kind, ())}
 
@@ -491,7 +503,7 @@ def draw_pose(pose: Pose) -> Drawing:
     # A support that would have to be lower than it can be lifts the body onto it.
     for prop in supports:
         low, _ = SUPPORT_HEIGHTS[prop.kind]
-        dy = max(dy, low - (_support_surface(body, prop) + dy))
+        dy = max(dy, low - _support_surface(body, prop))
     body = _body(pose.angles, (0.0, dy))
     layers: dict[str, list[Primitive]] = {"back": [], "middle": [], "front": []}
     gaps: list[tuple[str, float]] = []
@@ -509,7 +521,13 @@ def draw_pose(pose: Pose) -> Drawing:
     floor = Shape(((x0 - margin, FLOOR_Y), (x1 + margin, FLOOR_Y)), "prop-line", False, 0.018)
     items.insert(0, floor)
     bounds = (x0 - margin, min(y0, FLOOR_Y - 0.01), x1 + margin, max(y1, FLOOR_Y + 0.2))
-    return Drawing(tuple(items), bounds, tuple(gaps))
+    heights = [(name, min(a[1], b[1]) - width / 2) for name, a, b, width in body.capsules()]
+    heights.append(("head", body.head[1] - HEAD_R))
+    points = []
+    for name in POINT_NAMES:
+        found = [p for p, _ in body.points(name)]
+        points.append((name, _lerp(found[0], found[-1], 0.5)))
+    return Drawing(tuple(items), bounds, tuple(gaps), tuple(heights), tuple(points))
 
 
 def _support_surface(body: _Body, prop: Prop) -> float:
@@ -562,7 +580,7 @@ def _arm(limb: _Limb, tone: Tone) -> Iterator[Primitive]:
 def _leg(limb: _Limb, tone: Tone) -> Iterator[Primitive]:
     yield Capsule(limb.hip, limb.knee, WIDTH["thigh"], tone)
     yield Capsule(limb.knee, limb.ankle, WIDTH["shin"], tone)
-    yield Capsule(limb.ankle, _lerp(limb.heel, limb.ball, 0.3), WIDTH["shin"] * 0.8, tone)
+    yield Capsule(limb.ankle, limb.instep, WIDTH["ankle"], tone)
     yield Capsule(limb.heel, limb.toes, WIDTH["foot"], tone)
 
 
