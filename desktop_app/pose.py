@@ -517,10 +517,12 @@ def draw_pose(pose: Pose) -> Drawing:
         *layers["front"],
     ]
     x0, y0, x1, y1 = _bounds(items)
-    margin = 0.06
-    floor = Shape(((x0 - margin, FLOOR_Y), (x1 + margin, FLOOR_Y)), "prop-line", False, 0.018)
+    margin, floor_width = 0.06, 0.018
+    floor = Shape(((x0 - margin, FLOOR_Y), (x1 + margin, FLOOR_Y)), "prop-line", False, floor_width)
     items.insert(0, floor)
-    bounds = (x0 - margin, min(y0, FLOOR_Y - 0.01), x1 + margin, max(y1, FLOOR_Y + 0.2))
+    edge = margin + floor_width / 2  # the floor's round ends
+    low = min(y0, FLOOR_Y - floor_width / 2)
+    bounds = (x0 - edge, low, x1 + edge, max(y1, FLOOR_Y + 0.2))
     heights = [(name, min(a[1], b[1]) - width / 2) for name, a, b, width in body.capsules()]
     heights.append(("head", body.head[1] - HEAD_R))
     points = []

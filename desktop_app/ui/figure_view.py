@@ -174,6 +174,8 @@ def _flipped(image: QImage) -> QImage:
 
 
 def _paint_file(painter: QPainter, figure: FigureFile, box: QRectF) -> None:
+    """Draws a picture file's bytes (checked when the routine file loaded: a PNG's are a PNG,
+    read by its signature) fitted in ``box``."""
     if figure.kind == "svg":
         from PySide6.QtSvg import QSvgRenderer, QtSvg
 
@@ -192,7 +194,7 @@ def _paint_file(painter: QPainter, figure: FigureFile, box: QRectF) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         renderer.render(painter, target)
         return
-    image = QImage.fromData(figure.data, b"PNG")
+    image = QImage.fromData(figure.data)
     if image.isNull():
         log.warning("the picture %s could not be drawn", figure.path)
         return
@@ -212,7 +214,7 @@ def figure_aspect(figure: Figure) -> float:
     if isinstance(figure, Pose):
         return drawing_for(figure).aspect
     if figure.kind == "png":
-        image = QImage.fromData(figure.data, b"PNG")
+        image = QImage.fromData(figure.data)
         return image.width() / image.height() if not image.isNull() else 1.0
     from PySide6.QtSvg import QSvgRenderer
 
