@@ -518,10 +518,12 @@ def draw_pose(pose: Pose) -> Drawing:
     ]
     x0, y0, x1, y1 = _bounds(items)
     margin, floor_width = 0.06, 0.018
-    floor = Shape(((x0 - margin, FLOOR_Y), (x1 + margin, FLOOR_Y)), "prop-line", False, floor_width)
-    items.insert(0, floor)
+    # Drawn last, just under y = 0: it covers the background band under what rests on it.
+    level = FLOOR_Y - floor_width / 2
+    floor = ((x0 - margin, level), (x1 + margin, level))
+    items.append(Shape(floor, "prop-line", False, floor_width))
     edge = margin + floor_width / 2  # the floor's round ends
-    low = min(y0, FLOOR_Y - floor_width / 2)
+    low = min(y0, FLOOR_Y - floor_width)
     bounds = (x0 - edge, low, x1 + edge, max(y1, FLOOR_Y + 0.2))
     heights = [(name, min(a[1], b[1]) - width / 2) for name, a, b, width in body.capsules()]
     heights.append(("head", body.head[1] - HEAD_R))
@@ -556,21 +558,48 @@ _AREA_SPANS: dict[str, tuple[tuple[str, float, float, int], ...]] = {
 }
 
 
+GAP = 0.014
+"""A thin band of background around the near limbs and the trunk, so that where two parts
+of one colour cross (an arm over the trunk, a hand on the raised leg) each stays readable."""
+
+
 def _figure(body: _Body, highlight: set[str], middle: list[Primitive]) -> Iterator[Primitive]:
     """The far limbs, what lies between them and the near side, the trunk, the near limbs."""
     for side in ("far", "near"):
         tone: Tone = "body" if side == "near" else "far"
         limb = body.limb(side)
-        yield from _arm(limb, tone) if side == "far" else ()
-        yield from _leg(limb, tone)
+        if side == "far":
+            yield from _arm(limb, tone)
+        yield from _gapped(_leg(limb, tone), cut=limb.hip)
         for area in sorted(highlight):
             area_side, _, name = area.partition("-")
             if area_side == side:
                 yield from _area(limb, name)
         if side == "far":
             yield from middle
-            yield from _torso(body, "back" in highlight)
-    yield from _arm(body.near, "body")
+            yield from _gapped(_torso(body, "back" in highlight))
+    yield from _gapped(_arm(body.near, "body"), cut=body.near.shoulder)
+
+
+def _gapped(parts: Iterator[Primitive], cut: Point | None = None) -> Iterator[Primitive]:
+    """``parts`` with the background band around them drawn first.
+
+    The band stays away from ``cut`` (the hip or shoulder where a limb leaves the trunk): it
+    would draw a ring inside the trunk there.
+    """
+    drawn = list(parts)
+    for part in drawn:
+        if isinstance(part, Capsule) and part.tone != "accent":
+            a, b = part.a, part.b
+            if cut is not None and a == cut:
+                length = math.hypot(b[0] - a[0], b[1] - a[1])
+                if length <= 2 * WIDTH["trunk"]:
+                    continue
+                a = _lerp(a, b, WIDTH["trunk"] * 0.9 / length)
+            yield Capsule(a, b, part.width + 2 * GAP, "paper")
+        elif isinstance(part, Disc) and part.tone != "accent":
+            yield Disc(part.centre, part.radius + GAP, "paper")
+    yield from drawn
 
 
 def _arm(limb: _Limb, tone: Tone) -> Iterator[Primitive]:
