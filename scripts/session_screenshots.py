@@ -8,7 +8,8 @@ Run under a real X server so the fonts are the ones people see, e.g.:
 
 It writes ``halted.png`` (the stopped screen after pain, on the bundled routine whose stopped
 screen has the most choices) and ``summary-symptom.png`` (the summary after that pain, once the
-routine has been run to its end with the suggested choice).
+routine has been run to its end with the suggested choice); with ``--extra`` also
+``hold.png``, ``symptom.png`` and ``reminder.png``.
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ def extra_shots(
     controller.skip()  # straight into the first hold
     clock.now += 8
     controller.refresh()
+    shoot(window, app, out / "hold.png")  # the first hold: ring, picture, steps
     tingling = library.symptoms["tingling"]
     controller.report_symptom(tingling)
     controller.report_symptom(tingling)
@@ -96,7 +98,8 @@ def main() -> int:
     parser.add_argument(
         "--extra",
         action="store_true",
-        help="also symptom.png (tingling twice in a hold) and reminder.png (after pain, going on)",
+        help="also hold.png (the first hold of a hamstring routine), symptom.png (tingling "
+        "twice in that hold) and reminder.png (after pain, going on)",
     )
     args = parser.parse_args()
     width, height = (int(n) for n in args.size.split("x"))
