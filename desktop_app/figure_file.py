@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 import struct
-import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from desktop_app.safe_read import TooLargeError, UnreadableError, read_limited
 
@@ -77,6 +76,8 @@ def _svg_problem(data: bytes) -> str | None:
         return "declares XML entities, which pictures may not use"
     if "<?xml-stylesheet" in text:
         return "refers to a style sheet outside itself (xml-stylesheet)"
+    import xml.etree.ElementTree as ET  # only when a routine file names an SVG
+
     try:
         root = ET.fromstring(text)
     except ET.ParseError as exc:
@@ -93,7 +94,7 @@ def _svg_problem(data: bytes) -> str | None:
     return None
 
 
-def _outside_reference(element: ET.Element) -> str | None:
+def _outside_reference(element: Any) -> str | None:
     """Why ``element`` reaches outside the file (None when it does not)."""
     for attribute, value in element.attrib.items():
         local = attribute.rsplit("}", 1)[-1]

@@ -13,17 +13,8 @@ from dataclasses import dataclass, field
 import pytest
 
 from desktop_app.model import Stretch
-from desktop_app.pose import (
-    BASE_ANGLES,
-    BASES,
-    Capsule,
-    Disc,
-    Drawing,
-    Pose,
-    Prop,
-    Shape,
-    draw_pose,
-)
+from desktop_app.pose import BASE_ANGLES, BASES, Pose, Prop
+from desktop_app.pose_drawing import Capsule, Disc, Drawing, Shape, draw_pose
 from desktop_app.routines import load_library
 from tests.conftest import BUNDLED
 
@@ -433,7 +424,7 @@ def test_pose_modules_import_no_qt() -> None:
         import sys
         import desktop_app.pose, desktop_app.figure_spec, desktop_app.figure_file
         from desktop_app.routines import load_library
-        from desktop_app.pose import draw_pose
+        from desktop_app.pose_drawing import draw_pose
         from tests.conftest import BUNDLED
         for stretch in load_library([BUNDLED]).library.stretches.values():
             draw_pose(stretch.figure)

@@ -29,7 +29,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from desktop_app.model import Side
-from desktop_app.pose import Capsule, Disc, Drawing, Figure, FigureFile, Pose, Tone, draw_pose
+from desktop_app.pose import Figure, FigureFile, Pose
+from desktop_app.pose_drawing import Capsule, Disc, Drawing, Tone, draw_pose
 
 log = logging.getLogger(__name__)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import itertools
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -37,9 +38,12 @@ from PySide6.QtWidgets import (
 from desktop_app.formatting import duration_text
 from desktop_app.model import Library, Routine, Step
 from desktop_app.routines import PictureError
-from desktop_app.ui.figure_view import FigureView
+from desktop_app.ui.deferred import after_first_paint
 from desktop_app.ui.text import routine_summary
 from desktop_app.ui.widgets import WARNING_ACCENT, bullet_html, scaled_font, wrapped_label
+
+if TYPE_CHECKING:
+    from desktop_app.ui.figure_view import FigureView
 
 SIZE_TITLE = 1.8
 SIZE_LIST = 1.15
@@ -85,13 +89,14 @@ class StretchCard(QFrame):
         row = QHBoxLayout(self)
         row.setContentsMargins(10, 6, 10, 6)
         row.setSpacing(10)
-        # The stretch's picture, small beside its name (larger once the card is opened).
+        # The stretch's picture, small beside its name (larger once the card is opened). Its
+        # place is kept from the start; the picture comes in after the window's first paint.
         self.figure_view: FigureView | None = None
+        self.picture_slot: QWidget | None = None
         if stretch.figure is not None:
-            self.figure_view = FigureView(self)
-            self.figure_view.setBackgroundRole(QPalette.ColorRole.Base)
-            self.figure_view.set_figure(stretch.figure)
-            row.addWidget(self.figure_view, 0, Qt.AlignmentFlag.AlignTop)
+            self.picture_slot = QWidget(self)
+            QVBoxLayout(self.picture_slot).setContentsMargins(0, 0, 0, 0)
+            row.addWidget(self.picture_slot, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout()
         layout.setSpacing(2)
         row.addLayout(layout, 1)
@@ -131,14 +136,28 @@ class StretchCard(QFrame):
             label.setFont(font)
         self._size_figure()
 
+    def show_picture(self) -> None:
+        """Puts the stretch's picture in its place (once)."""
+        if self.picture_slot is None or self.figure_view is not None:
+            return
+        from desktop_app.ui.figure_view import FigureView
+
+        self.figure_view = FigureView(self.picture_slot)
+        self.figure_view.setBackgroundRole(QPalette.ColorRole.Base)
+        self.figure_view.set_figure(self.step.stretch.figure)
+        layout = self.picture_slot.layout()
+        assert layout is not None
+        layout.addWidget(self.figure_view)
+        self.figure_view.show()
+
     def _size_figure(self) -> None:
         """About three lines of text high; twice that once the card is open."""
-        if self.figure_view is None:
+        if self.picture_slot is None:
             return
         height = round(QFontMetrics(self.header.font()).height() * FIGURE_LINES)
         if self.expanded:
             height *= 2
-        self.figure_view.setFixedSize(round(height * FIGURE_ASPECT), height)
+        self.picture_slot.setFixedSize(round(height * FIGURE_ASPECT), height)
 
     @property
     def expanded(self) -> bool:
@@ -220,6 +239,8 @@ class PickerPage(QWidget):
         super().__init__(parent)
         self.library = library
         self.cards: list[StretchCard] = []
+        self._pictures = False
+        """Cards show their pictures (from just after the window's first paint on)."""
         self._scale = 1.0
         self._sized: list[tuple[QWidget, float, bool]] = []
         layout = QVBoxLayout(self)
@@ -301,6 +322,14 @@ class PickerPage(QWidget):
         if library.routines:
             ids = [routine.id for routine in library.routines]
             self.routine_list.setCurrentRow(ids.index(selected) if selected in ids else 0)
+        # The pictures are drawn once the window is on screen: start-up shows the text first.
+        after_first_paint(self, self.show_pictures)
+
+    def show_pictures(self) -> None:
+        """Gives every card its picture, now and from now on."""
+        self._pictures = True
+        for card in self.cards:
+            card.show_picture()
 
     def _size(self, widget: QWidget, factor: float, *, bold: bool = False) -> None:
         """Give ``widget`` the page font times ``factor``, now and whenever the page grows."""
@@ -372,6 +401,8 @@ class PickerPage(QWidget):
             card.move_requested.connect(self._move)
             self.stretch_layout.insertWidget(self.stretch_layout.count() - 1, card)
             card.show()  # at once, not when the layout gets to it: Tab may come next
+            if self._pictures:
+                card.show_picture()
             self.cards.append(card)
         # Tab goes from the routines through the cards, in order, to the start button.
         chain: list[QWidget] = [self.routine_list, *self.cards, self.start_button]

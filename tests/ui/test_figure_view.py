@@ -315,3 +315,21 @@ def test_the_picker_cards_show_each_stretch_small_and_larger_when_opened(
     qtbot.mouseClick(cards[1], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: cards[1].expanded)
     assert cards[1].figure_view.height() == 2 * small  # type: ignore[union-attr]
+
+
+def test_the_picker_draws_its_pictures_only_after_the_first_paint(qtbot: QtBot) -> None:
+    from desktop_app.ui.picker import PickerPage
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    page = PickerPage(host, load_library([BUNDLED]).library, {})
+    cards = page.cards
+    assert cards
+    # The place for each picture is kept, so nothing moves when the pictures come in...
+    assert all(card.picture_slot is not None for card in cards)
+    sizes = [card.picture_slot.size() for card in cards]  # type: ignore[union-attr]
+    # ...but none is drawn (nor its module imported by the picker) before the window shows.
+    assert all(card.figure_view is None for card in cards)
+    host.show()
+    qtbot.waitUntil(lambda: all(card.figure_view is not None for card in cards))
+    assert [card.picture_slot.size() for card in cards] == sizes  # type: ignore[union-attr]
