@@ -349,7 +349,8 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return run_app(
         AppOptions(
             library=result.library,
-            load_errors=result.problems,
+            load_errors=result.errors,
+            picture_errors=result.picture_errors,
             data_dir=data,
             routine_id=args.routine,
             start=args.start,

@@ -67,17 +67,28 @@ class _Problems:
         self.found.append(FigureProblem(mark.line + 1, mark.column + 1, message))
 
 
-def read_figure(
-    node: yaml.Node, base: Path | None, stretch: str
-) -> tuple[Figure | None, list[FigureProblem]]:
+@dataclass(frozen=True)
+class FigureRead:
+    """What a ``figure:`` gave: the figure (None when left out), its problems, and the picture
+    file it names, whether or not it could be read (a cache of the library must notice when
+    that file changes or appears)."""
+
+    figure: Figure | None
+    problems: tuple[FigureProblem, ...] = ()
+    picture: Path | None = None
+
+
+def read_figure(node: yaml.Node, base: Path | None, stretch: str) -> FigureRead:
     """The figure a ``figure:`` node gives, or None with the problems that leave it out.
 
     ``base`` is the folder of the routine file (a picture's path is relative to it).
     """
     problems = _Problems(f"in the figure of stretch '{stretch}'")
     figure: Figure | None = None
+    picture: Path | None = None
     if isinstance(node, yaml.ScalarNode) and node.tag == f"{_TAG}str" and node.value.strip():
-        figure = _file(node, base, problems)
+        picture = _picture_path(node, base)
+        figure = _file(node, picture, problems)
     elif isinstance(node, yaml.MappingNode) and node.tag == f"{_TAG}map":
         figure = _pose(node, problems)
     else:
@@ -88,18 +99,22 @@ def read_figure(
             f"{_kind(node)}",
         )
     if problems.found:
-        return None, problems.found
-    return figure, []
+        return FigureRead(None, tuple(problems.found), picture)
+    return FigureRead(figure, (), picture)
 
 
 # ---------------------------------------------------------------------------- a file
 
 
-def _file(node: yaml.ScalarNode, base: Path | None, problems: _Problems) -> FigureFile | None:
-    written = node.value.strip()
-    path = Path(written)
+def _picture_path(node: yaml.ScalarNode, base: Path | None) -> Path:
+    path = Path(node.value.strip())
     if not path.is_absolute() and base is not None:
         path = base / path
+    return path
+
+
+def _file(node: yaml.ScalarNode, path: Path, problems: _Problems) -> FigureFile | None:
+    written = node.value.strip()
     checked = check_picture(path, written)
     if isinstance(checked, str):
         problems.add(node, checked)

@@ -5,9 +5,11 @@ everything the loader's answer depends on: the app's version; the size, times (m
 ctime, in ns), inode, device and mode of each routine file given, of every entry of the
 ``routines/`` folder and of each ``--routines`` folder (so adding, removing, editing, touching
 or replacing a file changes it); and the same for the loader's own source files (an
-editable install changes without a new version). When the key matches, the library is rebuilt
-from the cache and neither PyYAML nor the loader is imported; otherwise the files are loaded
-as always and :func:`save` writes the cache for next time.
+editable install changes without a new version). The picture files the stretches' figures
+name are known only once the files are read: the cache keeps the same facts about each, and
+a picture that has changed, appeared or gone makes the cache stale too. When the key matches,
+the library is rebuilt from the cache and neither PyYAML nor the loader is imported;
+otherwise the files are loaded as always and :func:`save` writes the cache for next time.
 
 The cache is ``cache/library.json`` in the data directory: a header line with a CRC-32 of
 the body, then JSON of plain data (never pickle: the folder is the user's to write), written
@@ -18,6 +20,7 @@ of the wrong shape is ignored without a word (logged at DEBUG) and rewritten. Qt
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import logging
@@ -26,7 +29,7 @@ import stat
 import typing
 import zlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from types import MappingProxyType, NoneType, UnionType
 from typing import Any, Literal
@@ -41,7 +44,16 @@ CACHE_NAME = "library.json"
 FORMAT = 1
 HEADER = "stretch-timer routine library cache"
 MAX_CACHE_BYTES = 32 * 1024 * 1024
-LOADER_SOURCES = ("model.py", "routines.py", "safe_read.py", "library_cache.py", "routine_format")
+LOADER_SOURCES = (
+    "model.py",
+    "routines.py",
+    "safe_read.py",
+    "library_cache.py",
+    "routine_format",
+    "pose.py",
+    "figure_spec.py",
+    "figure_file.py",
+)
 """The modules (and packages: each of their ``.py`` files) whose code decides what a routine
 file loads as, beside this package's version."""
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -60,6 +72,17 @@ class LoadedLibrary:
     key: str
     """The fingerprint of the files this was loaded from (see the module docstring)."""
     from_cache: bool
+    picture_errors: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    """Pictures left out of files that loaded (their stretches show none)."""
+    pictures: tuple[str, ...] = ()
+    """Every picture file the figures name: a change to any makes the cache stale."""
+
+    @property
+    def problems(self) -> dict[str, tuple[str, ...]]:
+        """Every error as text: files left out, then pictures left out."""
+        return {**self.errors, **self.picture_errors}
 
 
 # ---------------------------------------------------------------------- the key
@@ -138,7 +161,15 @@ def load(
 
     result = load_routines(bundled, user_dir, extra)
     errors = {path: tuple(str(error) for error in errs) for path, errs in result.errors.items()}
-    return LoadedLibrary(result.library, MappingProxyType(errors), key, from_cache=False)
+    pictures = {p: tuple(str(e) for e in errs) for p, errs in result.picture_errors.items()}
+    return LoadedLibrary(
+        result.library,
+        MappingProxyType(errors),
+        key,
+        from_cache=False,
+        picture_errors=MappingProxyType(pictures),
+        pictures=result.pictures,
+    )
 
 
 def save(loaded: LoadedLibrary, cache_dir: Path) -> bool:
@@ -151,6 +182,10 @@ def save(loaded: LoadedLibrary, cache_dir: Path) -> bool:
                 "key": loaded.key,
                 "library": _library_data(loaded.library),
                 "errors": [[path, list(errs)] for path, errs in loaded.errors.items()],
+                "picture_errors": [
+                    [path, list(errs)] for path, errs in loaded.picture_errors.items()
+                ],
+                "pictures": [_stat_entry(Path(path)) for path in loaded.pictures],
             },
             ensure_ascii=False,
             separators=(",", ":"),
@@ -194,13 +229,30 @@ def _read(path: Path, key: str) -> LoadedLibrary:
         raise _BadCacheError("the routine files have changed")
     try:
         library = _library_from(content["library"])
-        errors = {
-            _typed(path, str): tuple(_typed(e, str) for e in _typed(errs, list))
-            for path, errs in _typed(content["errors"], list)
-        }
-    except (KeyError, TypeError, ValueError) as exc:
+        errors = _error_texts(content["errors"])
+        picture_errors = _error_texts(content["picture_errors"])
+        pictures = _typed(content["pictures"], list)
+        names = tuple(_typed(_typed(entry, list)[0], str) for entry in pictures)
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise _BadCacheError(f"{path}: {exc!r}") from None
-    return LoadedLibrary(library, MappingProxyType(errors), key, from_cache=True)
+    for name, entry in zip(names, pictures, strict=True):
+        if _stat_entry(Path(name)) != entry:
+            raise _BadCacheError(f"the picture {name} has changed")
+    return LoadedLibrary(
+        library,
+        MappingProxyType(errors),
+        key,
+        from_cache=True,
+        picture_errors=MappingProxyType(picture_errors),
+        pictures=names,
+    )
+
+
+def _error_texts(data: object) -> dict[str, tuple[str, ...]]:
+    return {
+        _typed(path, str): tuple(_typed(e, str) for e in _typed(errs, list))
+        for path, errs in _typed(data, list)
+    }
 
 
 # ---------------------------------------------------------------------- model <-> plain data
@@ -239,7 +291,16 @@ def _data(value: object, hint: Any) -> object:
         return _typed(value, Stretch).id
     if is_dataclass(hint):
         return _fields_data(value)
+    if hint is bytes:
+        return base64.b64encode(_typed(value, bytes)).decode("ascii")
     origin, args = typing.get_origin(hint), typing.get_args(hint)
+    union = origin is UnionType or origin is typing.Union
+    records = [o for o in args if union and isinstance(o, type) and is_dataclass(o)]
+    if records and value is not None:  # a union of records (a figure): tagged with its kind
+        kind = next((option for option in records if type(value) is option), None)
+        if kind is None:
+            raise _BadCacheError(f"{type(value).__name__} does not fit {hint}")
+        return {"kind": kind.__name__, "value": _fields_data(value)}
     if origin is tuple and isinstance(value, tuple):
         return [_data(item, args[0]) for item in value]
     if origin is Mapping and isinstance(value, Mapping):
@@ -282,7 +343,16 @@ def _value(data: object, hint: Any, stretches: Mapping[str, Stretch]) -> object:
         return stretches[_typed(data, str)]
     if isinstance(hint, type) and is_dataclass(hint):  # a step, or another nested record
         return _fields_from(hint, data, stretches)
+    if hint is bytes:
+        return base64.b64decode(_typed(data, str), validate=True)
     origin, args = typing.get_origin(hint), typing.get_args(hint)
+    union = origin is UnionType or origin is typing.Union
+    records = {o.__name__: o for o in args if union and isinstance(o, type) and is_dataclass(o)}
+    if records and data is not None:
+        tagged = _typed(data, dict)
+        if sorted(tagged) != ["kind", "value"] or tagged["kind"] not in records:
+            raise ValueError(f"{tagged!r} is not one of {sorted(records)}")
+        return _fields_from(records[tagged["kind"]], tagged["value"], stretches)
     if origin is tuple:
         return tuple(_value(item, args[0], stretches) for item in _typed(data, list))
     if origin is Mapping:
@@ -313,6 +383,10 @@ def _scalar(value: object, hint: Any) -> object:
         if type(value) is hint:  # not isinstance: True is an int to Python, not to the model
             return value
         raise ValueError(f"{value!r} is not a {hint.__name__}")
+    if hint is float:  # an angle: JSON writes 80.0 as 80.0, but a base's 80 as 80
+        if type(value) in (int, float):
+            return float(value)  # type: ignore[arg-type]
+        raise ValueError(f"{value!r} is not a number")
     raise ValueError(f"cannot cache a value of type {hint}")
 
 

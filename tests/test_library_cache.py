@@ -353,3 +353,97 @@ def test_the_cache_module_imports_no_qt_and_no_yaml() -> None:
     subprocess.run(
         [sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": str(REPO)}, check=True
     )
+
+
+# ---------------------------------------------------------------------- pictures
+
+
+def with_pictures(routines: Path) -> Path:
+    """A routine file whose stretches have a pose, an SVG that exists and one that does not."""
+    (routines / "pics").mkdir()
+    svg = routines / "pics" / "mine.svg"
+    svg.write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 2"/>', "utf-8")
+    (routines / "mine.yaml").write_text(
+        textwrap.dedent(
+            """\
+            format: 1
+            stretches:
+              posed:
+                name: Posed
+                instructions: [x]
+                figure: {base: standing, knees: {near: 12.5}, props: [wall], highlight: calf}
+              drawn:
+                name: Drawn
+                instructions: [x]
+                figure: pics/mine.svg
+              missing:
+                name: Missing
+                instructions: [x]
+                figure: pics/later.png
+            routines:
+              - id: mine
+                name: Mine
+                steps: [{stretch: posed, hold: 5}, {stretch: drawn, hold: 5}]
+            """
+        ),
+        encoding="utf-8",
+    )
+    return svg
+
+
+def test_figures_and_pictures_come_back_from_the_cache(folders: tuple[Path, Path]) -> None:
+    from desktop_app.pose import FigureFile, Pose
+
+    routines, cache = folders
+    with_pictures(routines)
+    first = load_and_save(routines, cache)
+    second = load(BUNDLED, routines, [], cache)
+    assert second.from_cache
+    assert second.library == first.library
+    posed = second.library.stretches["posed"].figure
+    assert isinstance(posed, Pose)
+    assert posed.angles.near_knees == 12.5
+    assert posed.angles.far_ankles is None  # standing: flat feet
+    drawn = second.library.stretches["drawn"].figure
+    assert isinstance(drawn, FigureFile)
+    assert drawn.data == (routines / "pics" / "mine.svg").read_bytes()
+    # Every bundled picture too, and the missing one is still reported.
+    for stretch_id, stretch in first.library.stretches.items():
+        assert second.library.stretches[stretch_id].figure == stretch.figure
+    assert second.library.stretches["missing"].figure is None
+    assert dict(second.picture_errors) == dict(first.picture_errors)
+    (path, (message,)), *_ = second.picture_errors.items()
+    assert path.endswith("mine.yaml")
+    assert message.endswith("cannot read the picture 'pics/later.png': no such file")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(
+            lambda svg: svg.write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', "utf-8"),
+            id="picture edited",
+        ),
+        pytest.param(lambda svg: svg.unlink(), id="picture deleted"),
+        pytest.param(
+            lambda svg: (svg.parent / "later.png").write_bytes(b"\x89PNG\r\n\x1a\n"),
+            id="missing picture appears",
+        ),
+    ],
+)
+def test_a_change_to_a_picture_reloads_the_files(
+    folders: tuple[Path, Path], change: object
+) -> None:
+    routines, cache = folders
+    svg = with_pictures(routines)
+    load_and_save(routines, cache)
+    assert load(BUNDLED, routines, [], cache).from_cache
+    change(svg)  # type: ignore[operator]
+    after = load(BUNDLED, routines, [], cache)
+    assert not after.from_cache
+    assert after.library == load_routines(BUNDLED, routines, []).library
+
+
+def test_the_picture_modules_are_part_of_the_loaders_code() -> None:
+    names = {path.name for path in library_cache._loader_files()}
+    assert {"pose.py", "figure_spec.py", "figure_file.py"} <= names

@@ -47,6 +47,8 @@ class LoadResult:
     # Every path given, by its text, to the path of the file's report (another name of the
     # same file when it was given twice).
     aliases: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    pictures: tuple[str, ...] = ()
+    """Every picture file the files' figures name, read or not (what a cache must watch)."""
 
     @property
     def errors(self) -> dict[str, tuple[RoutineError, ...]]:
@@ -141,7 +143,9 @@ def load_library(paths: Sequence[Path]) -> LoadResult:
             if exc.partial is not None:
                 partials.append(exc.partial)
     result = _link(unique, parsed, reports, partials)
-    return replace(result, aliases=MappingProxyType(aliases))
+    read = [*(f for f in parsed if f is not None), *partials]
+    pictures = tuple(dict.fromkeys(p for f in read for p in f.pictures))
+    return replace(result, aliases=MappingProxyType(aliases), pictures=pictures)
 
 
 def _link(

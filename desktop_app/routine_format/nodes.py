@@ -55,6 +55,8 @@ class Checker:
         """The routine file's folder: a picture's path is relative to it."""
         self.errors: list[RoutineError] = []
         self.picture_errors: list[PictureError] = []
+        self.pictures: list[str] = []
+        """Every picture file a ``figure:`` names, read or not."""
         self._budget = MAX_NODES
         self._constructor = yaml.constructor.SafeConstructor()
 

@@ -88,3 +88,5 @@ class ParsedFile:
     stop_on_refs: list[tuple[str, str, Loc]] = field(default_factory=list)
     # Pictures left out (the stretches load without them).
     picture_errors: list[PictureError] = field(default_factory=list)
+    # Every picture file the figures name, read or not.
+    pictures: list[str] = field(default_factory=list)

@@ -59,6 +59,7 @@ def build_window(
     data_dir: Path | None,
     *,
     clock: Callable[[], float] = time.monotonic,
+    picture_errors: Mapping[str, Sequence[object]] | None = None,
 ) -> MainWindow:
     """The main window, not shown. Needs a QApplication; ``data_dir=None`` keeps no settings.
 
@@ -81,6 +82,7 @@ def build_window(
         settings=settings,
         clock=clock,
         data_dir=data_dir,
+        picture_errors=picture_errors,
     )
     if notice is not None:
         window.add_lasting_notice(notice)
@@ -133,6 +135,8 @@ class AppOptions:
     """Where unexpected errors are logged (the message the user sees names it)."""
     argv: Sequence[str] = ()
     """QApplication's arguments (the program's name)."""
+    picture_errors: Mapping[str, Sequence[object]] | None = None
+    """Pictures left out of files that loaded (the stretches are shown without them)."""
 
 
 def run_app(options: AppOptions) -> int:
@@ -169,7 +173,12 @@ def _run(options: AppOptions, signals: SignalCatcher) -> int:
         if isinstance(existing, QApplication)
         else QApplication(list(options.argv) or sys.argv[:1])
     )
-    window = build_window(options.library, options.load_errors, options.data_dir)
+    window = build_window(
+        options.library,
+        options.load_errors,
+        options.data_dir,
+        picture_errors=options.picture_errors,
+    )
     link = attach_session_log(window, options.data_dir, defer=True)
     guard = attach_screen_saver_guard(window)
     try:

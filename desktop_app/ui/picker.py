@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
 
 from desktop_app.formatting import duration_text
 from desktop_app.model import Library, Routine, Step
-from desktop_app.routines import PictureError
 from desktop_app.ui.deferred import after_first_paint
 from desktop_app.ui.text import routine_summary
 from desktop_app.ui.widgets import WARNING_ACCENT, bullet_html, scaled_font, wrapped_label
@@ -193,28 +192,19 @@ class StretchCard(QFrame):
         super().keyPressEvent(event)
 
 
-def _problems_heading(load_errors: Mapping[str, Sequence[object]]) -> str:
-    """``1 file could not be loaded (left out); 2 pictures could not be shown``."""
-    left_out = [
-        errors
-        for errors in load_errors.values()
-        if any(not isinstance(e, PictureError) for e in errors)
-    ]
-    pictures = sum(
-        1
-        for errors in load_errors.values()
-        if errors not in left_out
-        for error in errors
-        if isinstance(error, PictureError)
-    )
+def _problems_heading(
+    load_errors: Mapping[str, Sequence[object]], picture_errors: Mapping[str, Sequence[object]]
+) -> str:
+    """``1 file could not be loaded (left out); 2 pictures could not be shown (...)``."""
     parts = []
-    if left_out or not pictures:
-        count = len(left_out)
+    if load_errors:
+        count = len(load_errors)
         files = "1 file" if count == 1 else f"{count} files"
         parts.append(f"{files} could not be loaded (left out)")
+    pictures = sum(len(errors) for errors in picture_errors.values())
     if pictures:
-        parts.append("1 picture" if pictures == 1 else f"{pictures} pictures")
-        parts[-1] += " could not be shown (the stretch is shown without it)"
+        what = "1 picture" if pictures == 1 else f"{pictures} pictures"
+        parts.append(f"{what} could not be shown (the stretch is shown without it)")
     return "; ".join(parts)
 
 
@@ -234,8 +224,13 @@ class PickerPage(QWidget):
         load_errors: Mapping[str, Sequence[object]],
         *,
         selected: str | None = None,
+        picture_errors: Mapping[str, Sequence[object]] | None = None,
     ) -> None:
-        """``selected``: the routine to select first (the first one when it is not found)."""
+        """``selected``: the routine to select first (the first one when it is not found).
+
+        ``load_errors``: files left out, with their errors; ``picture_errors``: pictures left
+        out of files that loaded. Both are listed under the routines.
+        """
         super().__init__(parent)
         self.library = library
         self.cards: list[StretchCard] = []
@@ -303,18 +298,24 @@ class PickerPage(QWidget):
         self.errors_box = QFrame(self)
         errors_layout = QVBoxLayout(self.errors_box)
         errors_layout.setContentsMargins(0, 8, 0, 0)
+        pictures = picture_errors or {}
         self.errors_title = wrapped_label(
-            self.errors_box, f"{_problems_heading(load_errors)}:", 1.0, bold=True
+            self.errors_box, f"{_problems_heading(load_errors, pictures)}:", 1.0, bold=True
         )
         errors_layout.addWidget(self.errors_title)
         self.errors_text = QPlainTextEdit(self.errors_box)
         self.errors_text.setReadOnly(True)
         self.errors_text.setMaximumHeight(120)
         self.errors_text.setPlainText(
-            "\n".join(str(err) for errors in load_errors.values() for err in errors)
+            "\n".join(
+                str(err)
+                for problems in (load_errors, pictures)
+                for errors in problems.values()
+                for err in errors
+            )
         )
         errors_layout.addWidget(self.errors_text)
-        self.errors_box.setVisible(bool(load_errors))
+        self.errors_box.setVisible(bool(load_errors) or bool(pictures))
         layout.addWidget(self.errors_box)
 
         self.routine_list.currentItemChanged.connect(self._show_details)

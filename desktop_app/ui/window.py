@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         settings: QSettings | None = None,
         clock: Callable[[], float] = time.monotonic,
         data_dir: Path | None = None,
+        picture_errors: Mapping[str, Sequence[object]] | None = None,
     ) -> None:
         super().__init__()
         self.setWindowTitle("Stretch Timer")
@@ -151,7 +152,11 @@ class MainWindow(QMainWindow):
         # The last routine started is selected from the start (its cards are built once).
         last = settings.value(SETTINGS_LAST_ROUTINE) if settings is not None else None
         self.picker = PickerPage(
-            self.stack, library, load_errors or {}, selected=last if isinstance(last, str) else None
+            self.stack,
+            library,
+            load_errors or {},
+            selected=last if isinstance(last, str) else None,
+            picture_errors=picture_errors,
         )
         self.stack.addWidget(self.picker)
         # The session and summary pages are built when first needed: a faster first paint.

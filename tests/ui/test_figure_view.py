@@ -333,3 +333,25 @@ def test_the_picker_draws_its_pictures_only_after_the_first_paint(qtbot: QtBot) 
     host.show()
     qtbot.waitUntil(lambda: all(card.figure_view is not None for card in cards))
     assert [card.picture_slot.size() for card in cards] == sizes  # type: ignore[union-attr]
+
+
+def test_the_picker_names_pictures_left_out_apart_from_files_left_out(
+    qtbot: QtBot, data_dir: Path
+) -> None:
+    library = load_library([BUNDLED]).library
+    pictures = {"mine.yaml": ("mine.yaml:6:13: cannot read the picture 'x.svg': no such file",)}
+    window = build_window(library, {}, data_dir, picture_errors=pictures)
+    qtbot.addWidget(window)
+    page = window.picker
+    assert not page.errors_box.isHidden()
+    assert page.errors_title.text() == (
+        "1 picture could not be shown (the stretch is shown without it):"
+    )
+    assert "x.svg': no such file" in page.errors_text.toPlainText()
+    both = build_window(library, {"bad.yaml": ("bad.yaml:1:1: oops",)}, data_dir,
+                        picture_errors={**pictures, "b.yaml": ("b", "c")})  # fmt: skip
+    qtbot.addWidget(both)
+    assert both.picker.errors_title.text() == (
+        "1 file could not be loaded (left out); 3 pictures could not be shown (the stretch is "
+        "shown without it):"
+    )
