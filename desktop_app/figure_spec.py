@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -78,12 +79,14 @@ class FigureRead:
     picture: Path | None = None
 
 
-def read_figure(node: yaml.Node, base: Path | None, stretch: str) -> FigureRead:
+def read_figure(node: yaml.Node, base: Path | None, place: str) -> FigureRead:
     """The figure a ``figure:`` node gives, or None with the problems that leave it out.
 
-    ``base`` is the folder of the routine file (a picture's path is relative to it).
+    ``base`` is the folder of the routine file (a picture's path is relative to it);
+    ``place`` is where the figure stands ("in stretch 'x'").
     """
-    problems = _Problems(f"in the figure of stretch '{stretch}'")
+    owner = place.removeprefix("in ")
+    problems = _Problems(f"in the figure of {owner}")
     figure: Figure | None = None
     picture: Path | None = None
     if isinstance(node, yaml.ScalarNode) and node.tag == f"{_TAG}str" and node.value.strip():
@@ -94,7 +97,7 @@ def read_figure(node: yaml.Node, base: Path | None, stretch: str) -> FigureRead:
     else:
         problems.add(
             node,
-            f"the figure of stretch '{stretch}' must be the path of an SVG or PNG picture, or "
+            f"the figure of {owner} must be the path of an SVG or PNG picture, or "
             "a pose (a mapping with 'base:' and joint angles), not "
             f"{_kind(node)}",
         )
@@ -366,3 +369,134 @@ def _did_you_mean(word: str, choices: Iterable[str]) -> str:
         return ""
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+# ---------------------------------------------------------------------------- the schema
+
+
+def schema_defs() -> dict[str, Any]:
+    """The ``figure`` and ``pose`` definitions of the routine files' JSON Schema.
+
+    Made from the same vocabulary the reader above checks against; what JSON Schema cannot
+    say (a prop listed twice, a chair without sitting on one, whether a picture file exists
+    and is an image) only the reader checks.
+    """
+
+    def angle(joint: str) -> dict[str, Any]:
+        low, high = RANGES[joint]
+        return {"type": "number", "minimum": low, "maximum": high}
+
+    def paired(joint: str) -> dict[str, Any]:
+        one: dict[str, Any] = angle(joint)
+        if joint == "ankles":
+            one = {"anyOf": [one, {"const": "flat"}]}
+        sides = {"near": one, "far": one}
+        return {
+            "anyOf": [
+                one,
+                {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "minProperties": 1,
+                    "properties": sides,
+                },
+            ]
+        }
+
+    def place(points: list[str], keys: tuple[str, ...] = ("at",)) -> dict[str, Any]:
+        named: dict[str, Any] = {"enum": points}
+        properties: dict[str, Any] = dict.fromkeys(keys, named)
+        if "from" in keys:
+            properties["from"] = {"enum": list(HANDS)}
+        return {
+            "anyOf": [
+                named,
+                {"type": "object", "additionalProperties": False, "properties": properties},
+            ]
+        }
+
+    def points_for(prop: str) -> list[str]:
+        return [p for p in POINTS if anchor_problem(prop, p) is None]
+
+    placed = {
+        prop: place(points_for(prop), ("from", "to") if prop in ("towel", "band") else ("at",))
+        for prop in PROPS
+        if PROP_ANCHOR[prop] is not None
+    }
+    described = {
+        "trunk": "Lean from upright, forward positive: 0 standing or sitting tall, 90 lying "
+        "face down, -90 lying on the back.",
+        "head": "Nod, chin towards the chest positive.",
+        "hips": "Hip flexion, the thigh forward of the trunk: 0 standing, 90 sitting, negative "
+        "behind (leaning forward bends the hips more). One number for both legs, or "
+        "{near: .., far: ..}.",
+        "knees": "Knee flexion: 0 straight, 90 a right angle.",
+        "knees-out": "How far a bent knee falls out to the side, its foot staying where it is: "
+        "a foot on the other knee, a sole against the other thigh.",
+        "ankles": "0 with the foot at a right angle to the shin; positive points the toes "
+        "away, negative draws them up; 'flat' keeps the sole level.",
+        "shoulders": "Shoulder flexion, the arm forward: 0 by the side, 90 straight ahead, 180 "
+        "overhead, negative behind.",
+        "elbows": "Elbow flexion: 0 straight.",
+    }
+    joints: dict[str, Any] = {}
+    for joint in (*SINGLE_JOINTS, *PAIRED_JOINTS):
+        schema = angle(joint) if joint in SINGLE_JOINTS else paired(joint)
+        joints[joint] = {"description": described[joint], **schema}
+    return {
+        "figure": {
+            "description": "A stretch's picture: the path of an SVG or PNG file (relative to "
+            "the routine file; an SVG must hold everything it shows), or a pose the app draws.",
+            "anyOf": [
+                {"type": "string", "pattern": r"\.(?:[sS][vV][gG]|[pP][nN][gG])\s*$"},
+                {"$ref": "#/$defs/pose"},
+            ],
+        },
+        "pose": {
+            "description": "A side view of the figure facing right, seen from its right side: "
+            "'near' limbs are the right ones (the app mirrors the picture for the left side). "
+            "Angles are in degrees; a joint not given keeps the base position's angle.",
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["base"],
+            "properties": {
+                "base": {
+                    "description": "The position the pose starts from: it sets every joint.",
+                    "enum": list(BASES),
+                },
+                **joints,
+                "props": {
+                    "description": "Things around the figure: a name, or one name with the body "
+                    "point it touches ({wall: hands}, {stool: near-heel}, {towel: {from: hands, "
+                    "to: near-arch}}). The floor is always drawn; a chair comes with "
+                    "sitting-on-chair.",
+                    "type": "array",
+                    "maxItems": MAX_ITEMS,
+                    "items": {
+                        "anyOf": [
+                            {"enum": list(PROPS)},
+                            {
+                                "type": "object",
+                                "minProperties": 1,
+                                "maxProperties": 1,
+                                "additionalProperties": False,
+                                "properties": placed,
+                            },
+                        ]
+                    },
+                },
+                "highlight": {
+                    "description": "Areas picked out in the accent colour: near- or far- and a "
+                    "limb area, a limb area alone for both sides, or back.",
+                    "anyOf": [
+                        {"enum": list(HIGHLIGHTS)},
+                        {
+                            "type": "array",
+                            "maxItems": MAX_ITEMS,
+                            "items": {"enum": list(HIGHLIGHTS)},
+                        },
+                    ],
+                },
+            },
+        },
+    }

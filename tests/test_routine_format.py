@@ -91,6 +91,16 @@ WHOLE = "YAML's 3 against 3.0: JSON has one kind of number"
 REFERENCES = "references between records and files, and ids unique across them"
 TAGS = "YAML tags and merge keys: gone or refused before JSON sees the data"
 STRIPPED = "spaces and line breaks the loader strips from around a one-line value"
+PICTURE_FILE = "whether a picture file exists and is an image"
+ACROSS_ITEMS = "rules across a figure's items (a prop listed twice, a chair with no seat)"
+
+
+def figure(value: str) -> str:
+    """GOOD with ``figure: value`` on its stretch."""
+    return good_with(
+        "    cautions: [No bouncing]\n", f"    cautions: [No bouncing]\n    figure: {value}\n"
+    )
+
 
 CASES = [
     # ------------------------------------------------------------------ valid
@@ -140,6 +150,17 @@ CASES = [
         good_with("sided: true", "sided: true\n    side_label: the {side} heel"),
         True,
     ),
+    Case("figure-base-only", figure("{base: standing}"), True),
+    Case(
+        "figure-pose",
+        figure(
+            "{base: lying-on-back, hips: {near: 80.5, far: 55}, knees: 5, ankles: {far: flat},"
+            " knees-out: {far: 10}, props: [towel, {wall: near-heel}, {band: {from: near-hand,"
+            " to: far-arch}}], highlight: [near-hamstring, calf, back]}"
+        ),
+        True,
+    ),
+    Case("figure-highlight-one", figure("{base: kneeling, highlight: near-thigh}"), True),
     # ------------------------------------------------------------------ invalid, both say so
     Case("defaults-2h", good_with("prepare: 5s,", "prepare: 2h,"), False),
     Case("hold-an-hour-and-more", good_with("hold: 30s", "hold: 1h30m"), False),
@@ -252,6 +273,25 @@ CASES = [
     Case("routines-mapping", GOOD.split("routines:")[0] + "routines: {mine: 1}\n", False),
     Case("top-list", "- format: 1\n", False),
     Case("binary-tag", good_with("name: Mine", "name: !!binary aGVsbG8="), False),
+    Case("figure-no-base", figure("{hips: 90}"), False),
+    Case("figure-unknown-base", figure("{base: sitting}"), False),
+    Case("figure-angle-out-of-range", figure("{base: standing, knees: 170}"), False),
+    Case("figure-angle-text", figure("{base: standing, knees: '10'}"), False),
+    Case("figure-flat-knee", figure("{base: standing, knees: flat}"), False),
+    Case("figure-unknown-side", figure("{base: standing, hips: {left: 10}}"), False),
+    Case("figure-empty-sides", figure("{base: standing, hips: {}}"), False),
+    Case("figure-unknown-key", figure("{base: standing, tail: 3}"), False),
+    Case("figure-unknown-prop", figure("{base: standing, props: [rope]}"), False),
+    Case("figure-towel-on-a-hand", figure("{base: standing, props: [{towel: hands}]}"), False),
+    Case(
+        "figure-roller-under-a-hand",
+        figure("{base: standing, props: [{foam-roller: hands}]}"),
+        False,
+    ),
+    Case("figure-floor-placed", figure("{base: standing, props: [{floor: hands}]}"), False),
+    Case("figure-unknown-area", figure("{base: standing, highlight: [near-nose]}"), False),
+    Case("figure-list", figure("[standing]"), False),
+    Case("figure-gif", figure("me.gif"), False),
     # ------------------------------------------------------------------ what only the loader sees
     Case("duplicate-key", good_with("reps: 2", "reps: 2\n        reps: 3"), False, DUPLICATE_KEYS),
     Case("key-sharp-s", good_with("key: N", "key: 'ß'"), False, UNICODE),
@@ -275,6 +315,11 @@ CASES = [
     Case("merge-key", good_with("    sided: true\n", "    <<: {sided: true}\n"), False, TAGS),
     Case("python-tag", good_with("name: Mine", "name: !!python/tuple [a]"), False, TAGS),
     Case("name-folded", good_with("name: Mine", "name: >\n      Mine"), True, STRIPPED),
+    Case("figure-file-missing", figure("pictures/me.svg"), False, PICTURE_FILE),
+    Case(
+        "figure-prop-twice", figure("{base: standing, props: [towel, towel]}"), False, ACROSS_ITEMS
+    ),
+    Case("figure-chair-standing", figure("{base: standing, props: [chair]}"), False, ACROSS_ITEMS),
 ]
 
 
@@ -290,7 +335,10 @@ def loader_says(tmp_path: Path, text: str, with_bundled: bool = True) -> tuple[b
     result = load_library([BUNDLED, path] if with_bundled else [path])
     report = result.report_for(path)
     assert report is not None
-    return report.ok, [str(e) for e in report.errors]
+    # A picture that cannot be shown leaves the file loaded, but it is not valid: validate
+    # lists it and exits 1.
+    problems = [*report.errors, *report.picture_errors]
+    return not problems, [str(e) for e in problems]
 
 
 def schema_says(validator: jsonschema.Draft202012Validator, text: str) -> bool | None:

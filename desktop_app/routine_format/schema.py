@@ -13,6 +13,7 @@ import json
 import re
 from typing import Any
 
+from desktop_app.figure_spec import schema_defs as figure_schema_defs
 from desktop_app.routine_format.spec import (
     FILE,
     Choice,
@@ -26,6 +27,7 @@ from desktop_app.routine_format.spec import (
     Key,
     Kind,
     Nested,
+    Picture,
     Record,
     RecordList,
     Template,
@@ -200,6 +202,8 @@ def _kind_schema(kind: Kind) -> dict[str, Any]:
         return _defs_ref(kind.record.name)
     if isinstance(kind, Version):
         return {"const": kind.number}
+    if isinstance(kind, Picture):
+        return _defs_ref("figure")
     raise TypeError(f"no schema for {kind!r}")
 
 
@@ -259,6 +263,7 @@ def json_schema() -> dict[str, Any]:
         **top,
         "$defs": {
             **DEFS,
+            **figure_schema_defs(),
             **{r.name: record_schema(r) for r in _records(FILE)[1:]},
         },
     }

@@ -148,6 +148,15 @@ class Version:
     number: int
 
 
+@dataclass(frozen=True)
+class Picture:
+    """A stretch's picture: a pose the app draws, or the path of an SVG or PNG file.
+
+    Read by :mod:`desktop_app.figure_spec`; a problem with it leaves out the picture only (the
+    stretch still loads), and is reported with its line and column like any other.
+    """
+
+
 Kind: TypeAlias = (
     Text
     | Template
@@ -164,6 +173,7 @@ Kind: TypeAlias = (
     | RecordList
     | Nested
     | Version
+    | Picture
 )
 
 
@@ -315,6 +325,14 @@ STRETCH = Record(
             IdMap("symptom", TextList(min_items=1)),
             "Advice specific to this stretch, keyed by symptom id; shown before the symptom's "
             "general advice.",
+        ),
+        Field(
+            "figure",
+            Picture(),
+            "The stretch's picture, shown beside the countdown and in the picker: a pose the "
+            "app draws (a mapping with 'base:' and joint angles, props and areas to pick out) "
+            "or the path of an SVG or PNG file, relative to this file. A picture that cannot "
+            "be shown is reported, and the stretch is shown without it.",
         ),
     ),
 )
