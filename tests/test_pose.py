@@ -257,6 +257,16 @@ def behind(limb: str) -> Callable[[Pose, Drawing], bool]:
     return check
 
 
+def pointed(limb: str) -> Callable[[Pose, Drawing], bool]:
+    """The foot relaxed, toes pointing softly away (not drawn back)."""
+
+    def check(pose: Pose, _drawing: Drawing) -> bool:
+        return 10 <= (pose.angles.get("ankles", limb) or 0) <= 45
+
+    check.__name__ = f"{limb} toes pointing softly away"
+    return check
+
+
 def flat(limb: str) -> Callable[[Pose, Drawing], bool]:
     def check(_pose: Pose, drawing: Drawing) -> bool:
         return abs(_point(drawing, f"{limb}-heel")[1] - _point(drawing, f"{limb}-toes")[1]) < 0.01
@@ -289,6 +299,20 @@ EXPECTED: dict[str, Looks] = {
         ("trunk", "head", "far-thigh", "far-foot"),
         (straight("near"), straight("far", 0), leg_raised("near", 70)),
     ),
+    "doorway-bent-knee-hamstring": Looks(
+        "lying-on-back",
+        {"door-frame": "near-ball"},
+        ("near-hamstring",),
+        ("trunk", "head", "far-thigh", "far-foot"),
+        (bent("near", 35), straight("far", 0), leg_raised("near", 60), pointed("near")),
+    ),
+    "seated-bent-knee-hamstring": Looks(
+        "sitting-on-chair",
+        {},
+        ("near-hamstring",),
+        ("near-foot", "far-foot"),
+        (bent("near", 30, 70), bent("far", 60), flat("far"), leaning(15), pointed("near")),
+    ),
     "seated-chair-hamstring": Looks(
         "sitting-on-chair",
         {},
@@ -313,6 +337,7 @@ EXPECTED: dict[str, Looks] = {
             leg_raised("near", 70),
             near("near-hand", "near-knee", 0.1),  # behind the thigh, above the knee
             near("far-hand", "near-calf", 0.05),
+            pointed("near"),
         ),
     ),
     "hurdler-hamstring": Looks(
