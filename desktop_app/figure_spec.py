@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from desktop_app.figure_file import check_picture
 from desktop_app.pose import (
     AREAS,
@@ -36,6 +34,7 @@ from desktop_app.pose import (
     Prop,
     anchor_problem,
 )
+from desktop_app.routine_format.tree import MAPPING, SCALAR, SEQUENCE, Node
 
 POSE_KEYS = ("base", *SINGLE_JOINTS, *PAIRED_JOINTS, "props", "highlight")
 MAX_ITEMS = 20
@@ -63,9 +62,8 @@ class _Problems:
         self.where = where
         self.found: list[FigureProblem] = []
 
-    def add(self, node: yaml.Node, message: str) -> None:
-        mark = node.start_mark
-        self.found.append(FigureProblem(mark.line + 1, mark.column + 1, message))
+    def add(self, node: Node, message: str) -> None:
+        self.found.append(FigureProblem(node[3], node[4], message))
 
 
 @dataclass(frozen=True)
@@ -79,7 +77,7 @@ class FigureRead:
     picture: Path | None = None
 
 
-def read_figure(node: yaml.Node, base: Path | None, place: str) -> FigureRead:
+def read_figure(node: Node, base: Path | None, place: str) -> FigureRead:
     """The figure a ``figure:`` node gives, or None with the problems that leave it out.
 
     ``base`` is the folder of the routine file (a picture's path is relative to it);
@@ -89,10 +87,10 @@ def read_figure(node: yaml.Node, base: Path | None, place: str) -> FigureRead:
     problems = _Problems(f"in the figure of {owner}")
     figure: Figure | None = None
     picture: Path | None = None
-    if isinstance(node, yaml.ScalarNode) and node.tag == f"{_TAG}str" and node.value.strip():
+    if node[0] == SCALAR and node[1] == f"{_TAG}str" and node[2].strip():
         picture = _picture_path(node, base)
         figure = _file(node, picture, problems)
-    elif isinstance(node, yaml.MappingNode) and node.tag == f"{_TAG}map":
+    elif node[0] == MAPPING and node[1] == f"{_TAG}map":
         figure = _pose(node, problems)
     else:
         problems.add(
@@ -109,15 +107,15 @@ def read_figure(node: yaml.Node, base: Path | None, place: str) -> FigureRead:
 # ---------------------------------------------------------------------------- a file
 
 
-def _picture_path(node: yaml.ScalarNode, base: Path | None) -> Path:
-    path = Path(node.value.strip())
+def _picture_path(node: Node, base: Path | None) -> Path:
+    path = Path(node[2].strip())
     if not path.is_absolute() and base is not None:
         path = base / path
     return path
 
 
-def _file(node: yaml.ScalarNode, path: Path, problems: _Problems) -> FigureFile | None:
-    written = node.value.strip()
+def _file(node: Node, path: Path, problems: _Problems) -> FigureFile | None:
+    written = node[2].strip()
     checked = check_picture(path, written)
     if isinstance(checked, str):
         problems.add(node, checked)
@@ -129,7 +127,7 @@ def _file(node: yaml.ScalarNode, path: Path, problems: _Problems) -> FigureFile 
 # ---------------------------------------------------------------------------- a pose
 
 
-def _pose(node: yaml.MappingNode, problems: _Problems) -> Pose | None:
+def _pose(node: Node, problems: _Problems) -> Pose | None:
     where = problems.where
     entries = _mapping(node, POSE_KEYS, problems, where)
     base_node = entries.get("base")
@@ -156,12 +154,12 @@ def _pose(node: yaml.MappingNode, problems: _Problems) -> Pose | None:
 
 
 def _paired(
-    node: yaml.Node, joint: str, problems: _Problems, where: str
+    node: Node, joint: str, problems: _Problems, where: str
 ) -> Iterator[tuple[str | None, float | None]]:
     """``hips: 80`` (both sides) or ``hips: {near: 80, far: 10}``."""
-    if isinstance(node, yaml.MappingNode):
+    if node[0] == MAPPING:
         entries = _mapping(node, LIMBS, problems, f"in {joint} {where}")
-        if not entries and node.value == []:
+        if not entries and not node[2]:
             problems.add(node, f"{joint} {where} is empty: give near:, far: or both")
         for limb in LIMBS:
             if limb in entries:
@@ -174,35 +172,35 @@ def _paired(
         yield None, value
 
 
-def _is_flat(node: yaml.Node, joint: str) -> bool:
-    return joint == "ankles" and isinstance(node, yaml.ScalarNode) and node.value == "flat"
+def _is_flat(node: Node, joint: str) -> bool:
+    return joint == "ankles" and node[0] == SCALAR and node[2] == "flat"
 
 
-def _angle(node: yaml.Node, joint: str, problems: _Problems, what: str) -> float | None:
+def _angle(node: Node, joint: str, problems: _Problems, what: str) -> float | None:
     """Degrees within the joint's range; None (and no problem) for a flat ankle."""
     if _is_flat(node, joint):
         return None
     low, high = RANGES[joint]
     flat = " or flat (the foot level)" if joint == "ankles" else ""
-    if not isinstance(node, yaml.ScalarNode) or node.tag not in (f"{_TAG}int", f"{_TAG}float"):
+    if node[0] != SCALAR or node[1] not in (f"{_TAG}int", f"{_TAG}float"):
         problems.add(
             node, f"{what} must be an angle in degrees ({low} to {high}){flat}, not {_kind(node)}"
         )
         return None
-    if not _NUMBER.match(node.value):
+    if not _NUMBER.match(node[2]):
         problems.add(
             node, f"{what} must be a plain number of degrees, such as 45, not {_kind(node)}"
         )
         return None
-    value = float(node.value)
+    value = float(node[2])
     if not low <= value <= high:
-        problems.add(node, f"{what} must be between {low} and {high} degrees, not {node.value}")
+        problems.add(node, f"{what} must be between {low} and {high} degrees, not {node[2]}")
         return None
     return value
 
 
 def _props(
-    node: yaml.Node | None, base: str | None, problems: _Problems, where: str
+    node: Node | None, base: str | None, problems: _Problems, where: str
 ) -> tuple[Prop, ...]:
     if node is None:
         return ()
@@ -227,19 +225,19 @@ def _props(
     return tuple(props)
 
 
-def _prop(node: yaml.Node, problems: _Problems, where: str) -> Prop | None:
+def _prop(node: Node, problems: _Problems, where: str) -> Prop | None:
     """``towel``, ``{wall: hands}``, ``{towel: near-heel}``, ``{towel: {from: .., to: ..}}``."""
-    if isinstance(node, yaml.ScalarNode):
+    if node[0] == SCALAR:
         kind = _name(node, PROPS, problems, "prop", where)
         return Prop(kind, PROP_ANCHOR[kind]) if kind is not None else None
-    if not isinstance(node, yaml.MappingNode) or len(node.value) != 1:
+    if node[0] != MAPPING or len(node[2]) != 1:
         problems.add(
             node,
             f"a prop {where} must be its name (towel) or one name with where it goes "
             f"({{wall: hands}}), not {_kind(node)}",
         )
         return None
-    key_node, value = node.value[0]
+    key_node, value = node[2][0]
     kind = _name(key_node, PROPS, problems, "prop", where)
     if kind is None:
         return None
@@ -249,7 +247,7 @@ def _prop(node: yaml.Node, problems: _Problems, where: str) -> Prop | None:
         problems.add(value, f"the {kind} {where} takes no place: write just '{kind}'")
         return None
     hand = "hands"
-    if isinstance(value, yaml.MappingNode):
+    if value[0] == MAPPING:
         keys = ("from", "to") if strap else ("at",)
         entries = _mapping(value, keys, problems, f"in the {kind} {where}")
         at_node = entries.get("to" if strap else "at")
@@ -272,11 +270,11 @@ def _prop(node: yaml.Node, problems: _Problems, where: str) -> Prop | None:
     return Prop(kind, at, hand)
 
 
-def _highlight(node: yaml.Node | None, problems: _Problems, where: str) -> tuple[str, ...]:
+def _highlight(node: Node | None, problems: _Problems, where: str) -> tuple[str, ...]:
     if node is None:
         return ()
     what = f"highlight {where}"
-    items = [node] if isinstance(node, yaml.ScalarNode) else _items(
+    items = [node] if node[0] == SCALAR else _items(
         node, problems, what, "such as [near-hamstring] or [calf]"
     )  # fmt: skip
     areas: list[str] = []
@@ -294,15 +292,15 @@ def _highlight(node: yaml.Node | None, problems: _Problems, where: str) -> tuple
 
 
 def _mapping(
-    node: yaml.MappingNode, allowed: Iterable[str], problems: _Problems, where: str
-) -> dict[str, yaml.Node]:
+    node: Node, allowed: Iterable[str], problems: _Problems, where: str
+) -> dict[str, Node]:
     allowed = tuple(allowed)
-    entries: dict[str, yaml.Node] = {}
-    for key_node, value in node.value:
-        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != f"{_TAG}str":
+    entries: dict[str, Node] = {}
+    for key_node, value in node[2]:
+        if key_node[0] != SCALAR or key_node[1] != f"{_TAG}str":
             problems.add(key_node, f"keys {where} must be plain names")
             continue
-        key = key_node.value
+        key = key_node[2]
         if key in entries:
             problems.add(key_node, f"duplicate key '{_short(key)}' {where}")
         elif key not in allowed:
@@ -314,25 +312,25 @@ def _mapping(
     return entries
 
 
-def _items(node: yaml.Node, problems: _Problems, what: str, example: str) -> list[yaml.Node]:
-    if not isinstance(node, yaml.SequenceNode):
+def _items(node: Node, problems: _Problems, what: str, example: str) -> list[Node]:
+    if node[0] != SEQUENCE:
         problems.add(node, f"{what} must be a list, {example}, not {_kind(node)}")
         return []
-    if len(node.value) > MAX_ITEMS:
-        problems.add(node, f"{what} has {len(node.value)} items; at most {MAX_ITEMS}")
+    if len(node[2]) > MAX_ITEMS:
+        problems.add(node, f"{what} has {len(node[2])} items; at most {MAX_ITEMS}")
         return []
-    return list(node.value)
+    return list(node[2])
 
 
 def _name(
-    node: yaml.Node, choices: tuple[str, ...], problems: _Problems, label: str, where: str
+    node: Node, choices: tuple[str, ...], problems: _Problems, label: str, where: str
 ) -> str | None:
     """One of ``choices``; ``unknown prop 'rope' in the figure of ... (one of ...)``."""
-    if isinstance(node, yaml.ScalarNode) and node.tag == f"{_TAG}str" and node.value in choices:
-        return str(node.value)
-    if isinstance(node, yaml.ScalarNode) and node.tag == f"{_TAG}str":
-        hint = _did_you_mean(node.value, choices) or f" (one of {_listing(choices)})"
-        value = f"'{_short(node.value)}'"
+    if node[0] == SCALAR and node[1] == f"{_TAG}str" and node[2] in choices:
+        return str(node[2])
+    if node[0] == SCALAR and node[1] == f"{_TAG}str":
+        hint = _did_you_mean(node[2], choices) or f" (one of {_listing(choices)})"
+        value = f"'{_short(node[2])}'"
         named = label.format(value) if "{}" in label else f"{label} {value}"
         problems.add(node, f"unknown {named} {where}{hint}")
     else:
@@ -341,14 +339,14 @@ def _name(
     return None
 
 
-def _kind(node: yaml.Node) -> str:
-    if isinstance(node, yaml.MappingNode):
+def _kind(node: Node) -> str:
+    if node[0] == MAPPING:
         return "a mapping"
-    if isinstance(node, yaml.SequenceNode):
+    if node[0] == SEQUENCE:
         return "a list"
-    if node.tag == f"{_TAG}null":
+    if node[1] == f"{_TAG}null":
         return "an empty value"
-    return f"'{_short(node.value)}'"
+    return f"'{_short(node[2])}'"
 
 
 def _short(text: object, limit: int = 40) -> str:

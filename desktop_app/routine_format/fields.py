@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from desktop_app.routine_format.nodes import Checker, kind_of
-from desktop_app.routine_format.parsed import Loc
+from desktop_app.routine_format.parsed import Loc, PictureError
 from desktop_app.routine_format.spec import (
     Choice,
     Count,
@@ -16,6 +16,7 @@ from desktop_app.routine_format.spec import (
     IdList,
     Key,
     Kind,
+    Picture,
     Record,
     Template,
     Text,
@@ -44,6 +45,7 @@ VALUE_KINDS = (
     Key,
     Id,
     IdList,
+    Picture,
 )
 
 
@@ -152,6 +154,8 @@ def read_value(checker: Checker, kind: Kind, node: Node, where: str, place: str)
         return checker.identifier(node, where, invalid)
     if isinstance(kind, IdList):
         return _id_list(checker, kind, node, where, place)
+    if isinstance(kind, Picture):
+        return _picture(checker, node, place)
     raise TypeError(f"not a value kind: {kind!r}")  # a mistake in the spec, not in a file
 
 
@@ -202,6 +206,22 @@ def _key(checker: Checker, node: Node, key: str, where: str) -> str | None:
         )
         return None
     return key.upper()
+
+
+def _picture(checker: Checker, node: Node, place: str) -> Any:
+    """A figure, or None: its problems leave out the picture only, so they are kept apart."""
+    from desktop_app.figure_spec import read_figure
+
+    if not checker.spend(node):
+        return None
+    read = read_figure(node, checker.base, place)
+    if read.picture is not None:
+        checker.pictures.append(str(read.picture))
+    for problem in read.problems:
+        checker.picture_errors.append(
+            PictureError(checker.source, problem.line, problem.column, problem.message)
+        )
+    return read.figure
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 from types import MappingProxyType
 
 from desktop_app.model import DEFAULT_SIDE_LABEL, Stretch, Symptom
@@ -38,15 +39,22 @@ from desktop_app.routine_format.tree import MAPPING, SCALAR, SEQUENCE, Node, com
 from desktop_app.routine_format.values import ID_PATTERN, key_identity, short
 
 
-def parse_routines(text: str, source: str) -> ParsedFile:
-    """Checks one routine file's text on its own; raises RoutineFileError with every error."""
+def parse_routines(text: str, source: str, base: Path | None = None) -> ParsedFile:
+    """Checks one routine file's text on its own; raises RoutineFileError with every error.
+
+    ``base``: the folder a ``figure:`` file's path is relative to (by default the folder of
+    ``source``). A problem with a figure does not fail the file: it is in ``picture_errors``.
+    """
     root = compose(text, source)
-    checker = Checker(source)
+    checker = Checker(source, Path(source).parent if base is None else base)
     parsed = ParsedFile(source)
     with contextlib.suppress(TooBigError):
         _parse_root(checker, root, parsed)
+    parsed.pictures = checker.pictures
     if checker.errors:
-        raise RoutineFileError(at_most(by_place(checker.errors)), partial=parsed)
+        errors = by_place([*checker.errors, *checker.picture_errors])
+        raise RoutineFileError(at_most(errors), partial=parsed)
+    parsed.picture_errors = sorted(checker.picture_errors, key=lambda e: (e.line, e.column))
     return parsed
 
 
@@ -184,6 +192,7 @@ def _parse_stretch(
         advice=MappingProxyType(advice),
         source=checker.source,
         side_label=values["side_label"] or DEFAULT_SIDE_LABEL,
+        figure=values["figure"],
     )
     return RawStretch(stretch, loc_of(key_node), tuple(advice_locs))
 
