@@ -117,24 +117,26 @@ def fit_steady(label: QLabel, *, grow_only: bool = False) -> None:
 FIGURE_MINIMUM = (160, 140)
 """The picture never gets smaller than this (it fits beside the ring at 800x600)."""
 STRETCH_NO_FIGURE = (1, 0, 1)
-STRETCH_WIDE_FIGURE = (4, 5, 4)
-STRETCH_FIGURE = (4, 4, 5)
-STRETCH_TALL_FIGURE = (4, 3, 6)
+STRETCH_FIGURE = {"wide": (4, 5, 4), "square": (4, 4, 5), "tall": (4, 3, 6)}
 """Ring, picture and instructions share the width during a hold: the ring keeps its share
 (the same size from stretch to stretch), a picture lying down takes more of the rest..."""
+STRETCH_FIGURE_LARGE_TEXT = {"wide": (4, 4, 6), "square": (4, 3, 6), "tall": (4, 2, 6)}
+"""...less of it once the text is drawn larger (full screen, a larger text size), so the
+steps still need no scrolling..."""
 STRETCH_ADVICE = (3, 2, 6)
 """...and symptom advice gets the largest share (read from the floor, beside the ring)."""
+LARGE_TEXT = 1.15
 
 
-def middle_shares(aspect: float | None, advice: bool) -> tuple[int, int, int]:
+def middle_shares(aspect: float | None, advice: bool, scale: float = 1.0) -> tuple[int, int, int]:
     """Stretch factors of the ring, the picture and the text for a picture of ``aspect``."""
     if advice:
         return STRETCH_ADVICE if aspect is not None else (2, 0, 3)
     if aspect is None:
         return STRETCH_NO_FIGURE
-    if aspect >= 1.3:
-        return STRETCH_WIDE_FIGURE
-    return STRETCH_FIGURE if aspect >= 0.9 else STRETCH_TALL_FIGURE
+    shares = STRETCH_FIGURE_LARGE_TEXT if scale > LARGE_TEXT else STRETCH_FIGURE
+    shape = "wide" if aspect >= 1.3 else "square" if aspect >= 0.9 else "tall"
+    return shares[shape]
 
 
 class SessionPage(QWidget):
@@ -391,7 +393,19 @@ class SessionPage(QWidget):
             self.choice_buttons[0].fontMetrics().averageCharWidth() * 110
         )
         fit_steady(self.progress_label)  # its size is fixed: it follows its new font here
+        self._share_width()
         self._fit_advice()
+
+    def _share_width(self) -> None:
+        """Ring, picture and text across the page, for the screen shown and the text's size."""
+        screen = self.shown
+        # Advice during a hold gets the wider share: read from the floor, beside a smaller ring.
+        aspect = self.figure_view.aspect() if screen.figure is not None else None
+        shares = middle_shares(aspect, screen.advice is not None, self.scale)
+        for widget, share in zip(
+            (self.timer_column, self.figure_view, self.info_column), shares, strict=True
+        ):
+            self._middle.setStretchFactor(widget, share)
 
     # ------------------------------------------------------------------ drawing
 
@@ -455,13 +469,7 @@ class SessionPage(QWidget):
         self.side_scroll.setVisible(screen.show_instructions)
         self.figure_view.set_figure(screen.figure, screen.figure_side)
         self.figure_view.setVisible(screen.figure is not None and not halted)
-        # Advice during a hold gets the wider share: read from the floor, beside a smaller ring.
-        aspect = self.figure_view.aspect() if screen.figure is not None else None
-        shares = middle_shares(aspect, screen.advice is not None)
-        for widget, share in zip(
-            (self.timer_column, self.figure_view, self.info_column), shares, strict=True
-        ):
-            self._middle.setStretchFactor(widget, share)
+        self._share_width()
         self._advice_sizes = SIZE_ADVICE_HALTED if halted else SIZE_ADVICE
         self._fit_advice()
 
