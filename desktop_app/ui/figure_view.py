@@ -237,6 +237,8 @@ class FigureView(QWidget):
         self._cache: OrderedDict[Hashable, QPixmap] = OrderedDict()
         self.renders = 0
         """How many times the picture was drawn (not taken from the cache): for tests."""
+        self.paints = 0
+        """How many times the widget was painted at all: for tests."""
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         if minimum is not None:
@@ -315,6 +317,7 @@ class FigureView(QWidget):
         return pixmap
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        self.paints += 1
         painter = QPainter(self)
         pixmap = self.pixmap()
         if pixmap is None:
