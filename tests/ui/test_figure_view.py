@@ -149,16 +149,22 @@ def test_picture_files_draw_and_a_broken_one_leaves_the_box_blank(
 # ---------------------------------------------------------------------------- the widget
 
 
-def test_the_view_draws_once_and_then_repaints_from_its_cache(qtbot: QtBot) -> None:
+def shown_view(qtbot: QtBot, stretch_id: str, side: str | None) -> tuple[QWidget, FigureView]:
+    """A FigureView of 240x160 showing a bundled stretch, in a light window on screen."""
     host = QWidget()
     qtbot.addWidget(host)
     host.setPalette(LIGHT_PALETTE)
     view = FigureView(host)
     view.resize(240, 160)
-    figure = bundled()["wall-calf"].figure
-    view.set_figure(figure, "left")
+    view.set_figure(bundled()[stretch_id].figure, side)  # type: ignore[arg-type]
     host.show()
     qtbot.waitExposed(host)
+    return host, view
+
+
+def test_the_view_draws_once_and_then_repaints_from_its_cache(qtbot: QtBot) -> None:
+    _host, view = shown_view(qtbot, "wall-calf", "left")  # _host keeps the view alive
+    figure = view.figure
     qtbot.waitUntil(lambda: view.renders == 1)
     for _ in range(5):
         view.repaint()
@@ -186,14 +192,7 @@ def test_the_view_draws_once_and_then_repaints_from_its_cache(qtbot: QtBot) -> N
 
 
 def test_a_palette_change_recolours_the_picture(qtbot: QtBot) -> None:
-    host = QWidget()
-    qtbot.addWidget(host)
-    host.setPalette(LIGHT_PALETTE)
-    view = FigureView(host)
-    view.resize(240, 160)
-    view.set_figure(bundled()["seated-chair-hamstring"].figure, None)
-    host.show()
-    qtbot.waitExposed(host)
+    host, view = shown_view(qtbot, "seated-chair-hamstring", None)
 
     def colours() -> set[int]:
         image = view.grab().toImage()
