@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QSocketNotifier, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from desktop_app.lifecycle import SignalCatcher, exit_code_for
+from desktop_app.ui.help_menu import CLOSED_UNREAD
 from desktop_app.ui.window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -107,6 +108,7 @@ def close_dialogs() -> None:
             return
         seen.append(widget)
         if isinstance(widget, QDialog):
+            widget.setProperty(CLOSED_UNREAD, True)  # e.g. the safety notice stays unread
             widget.reject()
         else:
             widget.close()

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QStackedWidget, QVBoxL
 
 from desktop_app.model import Library, Routine, Symptom
 from desktop_app.ui.controller import SessionController
-from desktop_app.ui.deferred import after_first_paint
+from desktop_app.ui.help_menu import SafetyHelp, WindowSpeech
 from desktop_app.ui.picker import PickerPage
 from desktop_app.ui.preferences import PreferencesStore
 
@@ -45,8 +45,6 @@ log = logging.getLogger(__name__)
 SETTINGS_GEOMETRY = "window/geometry"
 SETTINGS_LAST_ROUTINE = "session/last_routine"
 SETTINGS_SOUND = "sound/enabled"
-SETTINGS_SAFETY_SEEN = "help/safety_notice_seen"
-"""The version of the safety notice the user has acknowledged (see help_text)."""
 SOUND_TIP = "Soft tones when a hold starts and ends, so you need not watch the screen"
 SPEECH_TIP = "Hear the stretch and side, Hold, Rest and Switch called out as the session runs"
 COUNT_TIP = "Say 3, 2, 1 at the end of getting into position and of each hold (no ticks)"
@@ -57,25 +55,7 @@ def _no_speech() -> str:
     return NO_SPEECH_YET
 
 
-class WindowSpeech:
-    """The settings dialog's view of spoken cues: the window's :attr:`MainWindow.speech_reason`
-    and :attr:`MainWindow.speech_voices` (set by :mod:`desktop_app.ui.sound`)."""
-
-    def __init__(self, window: MainWindow) -> None:
-        self._window = window
-
-    @property
-    def reason(self) -> str:
-        return self._window.speech_reason()
-
-    def available(self) -> bool:
-        return not self._window.speech_reason()
-
-    def voices(self) -> tuple[Voice, ...]:
-        return self._window.speech_voices()
-
-
-class MainWindow(QMainWindow):
+class MainWindow(SafetyHelp, QMainWindow):
     """The app's one window.
 
     Signals
@@ -518,101 +498,6 @@ class MainWindow(QMainWindow):
         box.setEscapeButton(keep)
         box.exec()
         return box.clickedButton() is confirm
-
-    # ------------------------------------------------------------------ help
-
-    def greet(self, *, starting: bool) -> None:
-        """At start: the safety notice, until the user has acknowledged it once.
-
-        ``starting`` (a routine launched with ``--start``): never a dialog that would hold up
-        the session, but a banner above it that a key dismisses.
-        """
-        if not starting:
-            # Asked after the first paint (help_text is not needed for the first picture).
-            after_first_paint(self, self._first_run_notice)
-        elif not self.safety_notice_seen():
-            self.show_safety_banner()
-
-    def _first_run_notice(self) -> None:
-        if not self.safety_notice_seen():
-            self.show_safety(first_run=True)
-
-    def _offer_speech(self) -> bool:
-        """The first-run notice offers spoken cues: there is an engine, and they are off."""
-        return not self.speech_reason() and not self.speech_action.isChecked()
-
-    def safety_notice_seen(self) -> bool:
-        from desktop_app.help_text import SAFETY_NOTICE_VERSION
-
-        if self.settings is None:
-            return False
-        seen = self.settings.value(SETTINGS_SAFETY_SEEN, 0)
-        try:
-            return int(str(seen)) >= SAFETY_NOTICE_VERSION
-        except ValueError:
-            return False
-
-    def _safety_acknowledged(self) -> None:
-        from desktop_app.help_text import SAFETY_NOTICE_VERSION
-
-        if self.settings is not None:
-            self.settings.setValue(SETTINGS_SAFETY_SEEN, SAFETY_NOTICE_VERSION)
-            self.settings.sync()
-        self.dismiss_safety_banner()
-
-    def show_safety(self, first_run: bool = False) -> QDialog:
-        """Help > Safety (F1), and the first-run notice. Window-modal, never a nested loop."""
-        from desktop_app.ui.help import safety_dialog
-
-        offer = first_run and self._offer_speech()
-        dialog = safety_dialog(self, self.symptoms, first_run=first_run, offer_speech=offer)
-        dialog.finished.connect(self._safety_acknowledged)
-        if dialog.speech_box is not None:
-            box = dialog.speech_box
-            dialog.finished.connect(lambda _result: self._speech_chosen(box.isChecked()))
-        dialog.open()
-        return dialog
-
-    def _speech_chosen(self, wanted: bool) -> None:
-        if wanted:
-            self.speech_action.setChecked(True)
-
-    def show_shortcuts(self) -> QDialog:
-        from desktop_app.ui.help import shortcuts_dialog
-
-        dialog = shortcuts_dialog(self, self.symptoms)
-        dialog.open()
-        return dialog
-
-    def show_about(self) -> QDialog:
-        from desktop_app import __version__
-        from desktop_app.ui.help import about_dialog
-
-        dialog = about_dialog(self, __version__, self.data_dir)
-        dialog.open()
-        return dialog
-
-    def show_safety_banner(self) -> None:
-        """The safety notice in short, above the pages; F1 reads it all, Ctrl+D dismisses it."""
-        from desktop_app.help_text import BANNER_DISMISS_KEY, safety_banner
-        from desktop_app.ui.help import SafetyBanner
-
-        if self.safety_banner is None:
-            banner = SafetyBanner(self._central, safety_banner(self.symptoms))
-            banner.read_requested.connect(lambda: self.show_safety())
-            banner.dismissed.connect(self._safety_acknowledged)
-            self._top_layout.insertWidget(0, banner)
-            self.safety_banner = banner
-            self._banner_shortcut = self._shortcut(BANNER_DISMISS_KEY, banner.dismissed.emit)
-        self.safety_banner.show()
-        if self._banner_shortcut is not None:
-            self._banner_shortcut.setEnabled(True)
-
-    def dismiss_safety_banner(self) -> None:
-        if self.safety_banner is not None:
-            self.safety_banner.hide()
-        if self._banner_shortcut is not None:
-            self._banner_shortcut.setEnabled(False)
 
     # ------------------------------------------------------------------ engine to screen
 

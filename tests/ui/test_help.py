@@ -258,3 +258,29 @@ def test_bundled_safety_notice_fits_the_smallest_window_without_scrolling(
             assert line in dialog.text()
     qtbot.waitUntil(lambda: dialog.body.verticalScrollBar().maximum() == 0)
     assert dialog.button.isVisible()
+
+
+def test_a_notice_closed_by_a_signal_stays_unread(qtbot: QtBot, make_window: WindowFactory) -> None:
+    """SIGTERM/SIGHUP during the first-run notice: the shutdown closes it, nobody read it."""
+    from desktop_app.ui.shutdown import close_dialogs
+
+    window = make_window()
+    window.greet(starting=False)
+    qtbot.waitUntil(lambda: len(open_dialogs(window)) == 1)
+    (dialog,) = open_dialogs(window)
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is dialog)
+    close_dialogs()
+    assert not dialog.isVisible()
+    assert not window.safety_notice_seen()
+    window.close()
+    assert not make_window().safety_notice_seen()
+
+
+def test_esc_on_the_notice_counts_as_read(qtbot: QtBot, make_window: WindowFactory) -> None:
+    window = make_window()
+    window.greet(starting=False)
+    qtbot.waitUntil(lambda: len(open_dialogs(window)) == 1)
+    (dialog,) = open_dialogs(window)
+    press_in(qtbot, dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+    assert window.safety_notice_seen()
