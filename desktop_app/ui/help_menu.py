@@ -55,8 +55,6 @@ class SafetyHelp:
         symptoms: tuple[Symptom, ...]
         data_dir: Path | None
         speech_action: QAction
-        safety_banner: SafetyBanner | None
-        _banner_shortcut: QShortcut | None
         _central: QWidget
         _top_layout: QVBoxLayout
         speech_reason: Callable[[], str]
@@ -65,6 +63,11 @@ class SafetyHelp:
         def _shortcut(
             self, key: str | QKeySequence.StandardKey | Qt.Key, slot: Callable[[], object]
         ) -> QShortcut: ...
+
+    def __init__(self) -> None:
+        super().__init__()  # the QMainWindow next in the window's bases
+        self.safety_banner: SafetyBanner | None = None
+        self._banner_shortcut: QShortcut | None = None
 
     def _widget(self) -> QWidget:
         return cast("QWidget", self)

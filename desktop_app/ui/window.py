@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from desktop_app.session_summary import SessionSummary
     from desktop_app.session_view import Choice, ControlKeys, Screen, SessionView
     from desktop_app.speech import Voice
-    from desktop_app.ui.help import SafetyBanner
     from desktop_app.ui.session_page import SessionPage
     from desktop_app.ui.settings_dialog import SettingsDialog
     from desktop_app.ui.summary_page import SummaryPage
@@ -109,8 +108,6 @@ class MainWindow(SafetyHelp, QMainWindow):
         layout.setSpacing(0)
         self._central = central
         self._top_layout = layout
-        self.safety_banner: SafetyBanner | None = None
-        self._banner_shortcut: QShortcut | None = None
         self.notice = QLabel(central)
         self.notice.setWordWrap(True)
         self.notice.setObjectName("notice")
