@@ -1,7 +1,16 @@
-"""Entry point for ``python -m desktop_app``."""
+"""Entry point for ``python -m desktop_app`` and the ``stretch-timer`` command."""
 
 import sys
 
-from desktop_app.cli import main
 
-sys.exit(main())
+def run() -> int:
+    """Ctrl+C while the app is still importing ends quietly with 130, like later on."""
+    try:
+        from desktop_app.cli import main
+    except KeyboardInterrupt:
+        return 130
+    return main()
+
+
+if __name__ == "__main__":
+    sys.exit(run())

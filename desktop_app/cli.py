@@ -7,8 +7,11 @@ window) and then run by :func:`desktop_app.ui.app.run_app`.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import io
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -21,6 +24,7 @@ from desktop_app.lifecycle import enable_faulthandler
 from desktop_app.logs import configure_logging
 from desktop_app.model import DEMO_ROUTINE_ID
 from desktop_app.paths import (
+    DataDirError,
     bundled_routines_file,
     cache_dir,
     data_dir,
@@ -368,26 +372,75 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as done:  # --help, --version, or a usage error: argparse printed it
+        return _flushed(done.code if isinstance(done.code, int) else EXIT_USAGE)
     logging.basicConfig(
         level=logging.DEBUG if args.debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
     commands = {"list": cmd_list, "validate": cmd_validate, "history": cmd_history}
+    if args.command in commands and sys.stdout is None:  # started with stdout closed (>&-)
+        print("stretch-timer: cannot write the output: standard output is closed", file=sys.stderr)
+        return EXIT_USAGE
     try:
-        return commands.get(args.command, cmd_gui)(args)
+        return _flushed(commands.get(args.command, cmd_gui)(args))
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except DataDirError as exc:
+        print(f"stretch-timer: {exc}. Choose another with --data-dir DIR.", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:
+        if exc.errno in _OUTPUT_ERRORS and exc.filename is None:
+            return _output_failed(exc)
+        if exc.filename is not None:
+            print(f"stretch-timer: {exc.filename}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_USAGE
+        return _crashed()
     except Exception:
-        report = _save_crash_report()
-        print(
-            "stretch-timer: something went wrong that should not have. "
-            f"The details are in {report}; please include them when you report it.",
-            file=sys.stderr,
-        )
-        return EXIT_INVALID
+        return _crashed()
+
+
+_OUTPUT_ERRORS = frozenset({errno.ENOSPC, errno.EIO, errno.EBADF, errno.EDQUOT, errno.EFBIG})
+
+
+def _flushed(code: int) -> int:
+    """``code``, once what was printed has reached standard output (a full disk says so)."""
+    if sys.stdout is None:
+        return code
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return code
+    except OSError as exc:
+        return _output_failed(exc)
+    return code
+
+
+def _output_failed(exc: OSError) -> int:
+    # Nothing more may reach stdout at exit: point it at /dev/null so Python's final flush
+    # cannot fail again with a traceback.
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    with contextlib.suppress(OSError, ValueError):
+        print(f"stretch-timer: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+    return EXIT_INVALID
+
+
+def _crashed() -> int:
+    """A bug: its traceback goes to a file, the user gets one sentence."""
+    report = _save_crash_report()
+    print(
+        "stretch-timer: something went wrong that should not have. "
+        f"The details are in {report}; please include them when you report it.",
+        file=sys.stderr,
+    )
+    return EXIT_INVALID
 
 
 def _save_crash_report() -> str:

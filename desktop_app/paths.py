@@ -29,6 +29,20 @@ def demo_routines_file() -> Path:
     return resources_dir() / "demo.yaml"
 
 
+class DataDirError(ValueError):
+    """The data directory's name cannot be turned into a path (e.g. ``~nosuchuser/x``)."""
+
+
+def _expand(text: str | os.PathLike[str]) -> Path:
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:  # "~user" for a user that does not exist, or no home directory
+        raise DataDirError(
+            f"cannot use {os.fspath(text)!r} as the data directory: "
+            "its ~ names no user with a home directory"
+        ) from None
+
+
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     """The data directory: ``--data-dir``, else $STRETCH_TIMER_DATA_DIR, else the platform's place.
 
@@ -36,10 +50,10 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     when neither override is given, so the command line stays light.
     """
     if override:
-        return Path(override).expanduser()
+        return _expand(override)
     env = os.environ.get(DATA_DIR_ENV)
     if env:
-        return Path(env).expanduser()
+        return _expand(env)
     from PySide6.QtCore import QCoreApplication, QStandardPaths
 
     if not QCoreApplication.organizationName():

@@ -127,7 +127,7 @@ def test_plain_install_finds_bundled_resources_in_the_package(tmp_path: Path) ->
     assert REPO not in {Path(p).resolve() for p in facts["sys_path"] if p}, facts["sys_path"]
     assert Path(facts["resources_dir"]) == installed
     assert Path(facts["bundled"]) == installed / "routines.yaml"
-    assert facts["gui_scripts"] == {"stretch-timer": "desktop_app.cli:main"}
+    assert facts["gui_scripts"] == {"stretch-timer": "desktop_app.__main__:run"}
 
     bundled = yaml.safe_load((CHECKOUT_RESOURCES / "routines.yaml").read_text(encoding="utf-8"))
     routine_ids = [routine["id"] for routine in bundled["routines"]]
