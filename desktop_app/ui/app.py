@@ -25,7 +25,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QSettings, QTimer
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app.events import Event, SessionEnded
@@ -106,12 +106,15 @@ def _install_excepthook(window: MainWindow, log_file: Path | None = None) -> Non
             return
         log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
         try:
-            QMessageBox.warning(
-                window,
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
                 "Something went wrong",
                 f"Stretch Timer hit an unexpected problem ({kind.__name__}). {where} "
                 "The window keeps working.",
+                parent=window,
             )
+            box.setTextFormat(Qt.TextFormat.PlainText)  # the log file's path is not markup
+            box.exec()
         except Exception:  # pragma: no cover - nothing more can be shown
             log.exception("could not show the error message")
 

@@ -52,7 +52,7 @@ from desktop_app.storage import (
     write_history_csv,
 )
 from desktop_app.ui.history_chart import MinutesChart
-from desktop_app.ui.widgets import advice_html
+from desktop_app.ui.widgets import advice_html, plain_label
 
 logger = logging.getLogger(__name__)
 
@@ -234,14 +234,14 @@ class SessionDialog(QDialog):
         self.setWindowTitle(f"{session.routine_name} — {session_date(session)}")
         layout = QVBoxLayout(self)
 
-        heading = QLabel(session.routine_name)
+        heading = plain_label(session.routine_name)
         font = QFont(heading.font())
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         heading.setFont(font)
         layout.addWidget(heading)
         status = STATUS_LABELS.get(session.status, session.status)
-        self.summary_label = QLabel(
+        self.summary_label = plain_label(
             f"{session_date(session)} · {status} · held "
             f"{clock_duration(session.held_seconds)} of "
             f"{clock_duration(session.planned_seconds)} planned"
@@ -267,7 +267,7 @@ class SessionDialog(QDialog):
         if detail.holds:
             layout.addWidget(self.holds_table, 1)
         else:
-            layout.addWidget(QLabel("No hold was finished in this session."))
+            layout.addWidget(plain_label("No hold was finished in this session."))
 
         names = {hold.stretch_id: hold.stretch_name for hold in detail.holds}
         lines = []
@@ -279,7 +279,7 @@ class SessionDialog(QDialog):
                 lines.append(f"{when}  Symptom reported: {event.symptom}{where}")
             else:
                 lines.append(f"{when}  {'Paused' if event.kind == 'pause' else 'Resumed'}")
-        self.events_label = QLabel("\n".join(lines) if lines else "No symptoms or pauses.")
+        self.events_label = plain_label("\n".join(lines) if lines else "No symptoms or pauses.")
         self.events_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.events_label)
 
@@ -293,7 +293,7 @@ class SessionDialog(QDialog):
             ),
             symptoms or {},
         )
-        self.symptoms_label = QLabel()
+        self.symptoms_label = plain_label()
         self.symptoms_label.setWordWrap(True)
         self.symptoms_label.setTextFormat(Qt.TextFormat.RichText)
         self.symptoms_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -326,7 +326,7 @@ class SessionDialog(QDialog):
         form.addRow("How you felt", feelings)
         layout.addLayout(form)
 
-        self.error_label = QLabel()
+        self.error_label = plain_label()
         self.error_label.setWordWrap(True)
         self.error_label.setVisible(False)
         layout.addWidget(self.error_label)
@@ -397,11 +397,11 @@ class HistoryWindow(QWidget):
         big.setPointSizeF(big.pointSizeF() * 1.8)
         big.setBold(True)
         for column, (key, caption) in enumerate(captions):
-            value = QLabel("–")
+            value = plain_label("–")
             value.setFont(big)
             value.setAlignment(Qt.AlignmentFlag.AlignHCenter)
             value.setObjectName(f"figure_{key}")
-            text = QLabel(caption)
+            text = plain_label(caption)
             text.setAlignment(Qt.AlignmentFlag.AlignHCenter)
             figures.addWidget(value, 0, column)
             figures.addWidget(text, 1, column)
@@ -409,7 +409,7 @@ class HistoryWindow(QWidget):
         layout.addLayout(figures)
         layout.addSpacing(self.fontMetrics().height() // 2)
 
-        chart_title = QLabel("Minutes stretched per day, last 4 weeks")
+        chart_title = plain_label("Minutes stretched per day, last 4 weeks")
         layout.addWidget(chart_title)
         self.chart = MinutesChart(self)
         layout.addWidget(self.chart)
@@ -419,7 +419,7 @@ class HistoryWindow(QWidget):
         line.setFrameShadow(QFrame.Shadow.Sunken)
         layout.addWidget(line)
 
-        self.message_label = QLabel()
+        self.message_label = plain_label()
         self.message_label.setWordWrap(True)
         self.message_label.setVisible(False)
         layout.addWidget(self.message_label)
@@ -437,7 +437,7 @@ class HistoryWindow(QWidget):
         self.table.activated.connect(self._activated)
         layout.addWidget(self.table, 1)
 
-        self.empty_label = QLabel(
+        self.empty_label = plain_label(
             "No sessions yet. Start a routine: every session you do is listed here."
         )
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -445,7 +445,7 @@ class HistoryWindow(QWidget):
         layout.addWidget(self.empty_label)
 
         buttons = QHBoxLayout()
-        self.status_label = QLabel()
+        self.status_label = plain_label()
         buttons.addWidget(self.status_label, 1)
         self.export_button = QPushButton("Export CSV…")
         self.export_button.clicked.connect(self.export_csv)

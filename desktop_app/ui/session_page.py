@@ -30,6 +30,7 @@ from desktop_app.ui.widgets import (
     advice_html,
     bullet_html,
     fit_text,
+    plain_tooltip,
     scaled_font,
     wrapped_label,
 )
@@ -269,7 +270,9 @@ class SessionPage(QWidget):
         self.symptom_buttons: dict[str, QPushButton] = {}
         for symptom in symptoms:
             button = self._button(f"{symptom.label}  ({symptom.key.upper()})", self)
-            button.setToolTip(f"Report {symptom.label.lower()} (key {symptom.key.upper()})")
+            button.setToolTip(
+                plain_tooltip(f"Report {symptom.label.lower()} (key {symptom.key.upper()})")
+            )
             self.symptom_buttons[symptom.id] = button
             symptom_row.addWidget(button)
         symptom_row.addStretch(1)

@@ -37,10 +37,30 @@ def bullet_html(items: Sequence[str], *, numbered: bool = False, compact: bool =
     return f"<{tag} style='margin-left:-12px;{spacing}'>{rows}</{tag}>"
 
 
+def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
+    """A label that shows its text as written, never as HTML.
+
+    QLabel's default (AutoText) renders anything that looks like markup: a routine named
+    ``<img src='/some/fifo'>`` would make Qt open and read that file while drawing, and a
+    named pipe blocks the window for ever. Text from files, paths and messages goes into plain
+    labels; rich labels html.escape every such piece (see :func:`bullet_html`).
+    """
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setText(text)
+    return label
+
+
+def plain_tooltip(text: str) -> str:
+    """A tooltip showing ``text`` as written (Qt renders tooltips that look like HTML)."""
+    return f"<p>{html.escape(text)}</p>"
+
+
 def wrapped_label(
     parent: QWidget, text: str = "", factor: float = 1.0, *, bold: bool = False
 ) -> QLabel:
-    label = QLabel(text, parent)
+    """A word-wrapped plain label (set RichText on it only for escaped HTML)."""
+    label = plain_label(text, parent)
     label.setWordWrap(True)
     label.setFont(scaled_font(label, factor, bold=bold))
     label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)

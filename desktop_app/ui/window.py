@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QStackedWidget, QVBoxLayout, QWidget
 
 from desktop_app.model import Library, Routine, Symptom
 from desktop_app.ui.controller import SessionController
 from desktop_app.ui.help_menu import SafetyHelp, WindowSpeech
 from desktop_app.ui.picker import PickerPage
 from desktop_app.ui.preferences import PreferencesStore
+from desktop_app.ui.widgets import plain_label
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -108,7 +109,7 @@ class MainWindow(SafetyHelp, QMainWindow):
         layout.setSpacing(0)
         self._central = central
         self._top_layout = layout
-        self.notice = QLabel(central)
+        self.notice = plain_label("", central)  # paths and messages, never markup
         self.notice.setWordWrap(True)
         self.notice.setObjectName("notice")
         self.notice.setStyleSheet(
@@ -489,6 +490,7 @@ class MainWindow(SafetyHelp, QMainWindow):
             text = "End this session now? What you have done so far is kept in the summary."
             yes = "End session"
         box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
         confirm = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
         keep = box.addButton("Continue session", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)

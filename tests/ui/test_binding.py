@@ -53,7 +53,7 @@ def test_the_crash_message_says_where_the_details_are(
     from desktop_app.ui import app
 
     shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: shown.append(text))
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()))
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     parent = QWidget()
     qtbot.addWidget(parent)  # type: ignore[attr-defined]

@@ -190,3 +190,16 @@ def test_a_signal_before_the_window_watches_is_handled_once_it_does(
         assert not window.isVisible()
     finally:
         shutdown.close()
+
+
+def test_a_signal_during_the_first_run_notice_does_not_mark_it_read(
+    qtbot: QtBot, app: App, make_window: WindowFactory
+) -> None:
+    notice = app.window.show_safety(first_run=True)
+    qtbot.waitUntil(notice.isVisible)
+    os.kill(os.getpid(), signal.SIGTERM)
+    qtbot.waitUntil(lambda: app.codes == [143])
+    assert QApplication.activeModalWidget() is None  # closed by the shutdown, unanswered
+    assert not app.window.safety_notice_seen()
+    app.link.close()
+    assert not make_window().safety_notice_seen()  # the next start shows it again
