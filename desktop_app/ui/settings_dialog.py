@@ -109,6 +109,7 @@ class SettingsDialog(QDialog):
         self.count_down = QCheckBox("Count the last three seconds of a hold aloud", spoken)
         form.addRow(self.count_down)
         self.speech_reason = QLabel(spoken)
+        self.speech_reason.setTextFormat(Qt.TextFormat.PlainText)  # an engine's own words
         self.speech_reason.setWordWrap(True)
         form.addRow(self.speech_reason)
         layout.addWidget(spoken)
