@@ -46,7 +46,14 @@ setup_venv() {
   [ -f "$stamp" ] && return 0
   [ "$1" = app ] && [ -f ".venv/.installed-test-$hash" ] && return 0
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".$extras"
+  # Quiet when it works (setuptools always warns about editable installs of a package with
+  # a mapped folder, resources/); pip's whole output when it does not.
+  local output
+  if ! output="$(.venv/bin/python -m pip install -q -e ".$extras" 2>&1)"; then
+    echo "$output" >&2
+    echo "dev.sh: installing the app into .venv failed (see above)" >&2
+    exit 1
+  fi
   rm -f .venv/.installed-*
   touch "$stamp"
 }
