@@ -45,7 +45,7 @@ setup_venv() {
   stamp=".venv/.installed-$1-$hash"
   [ -f "$stamp" ] && return 0
   [ "$1" = app ] && [ -f ".venv/.installed-test-$hash" ] && return 0
-  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
   # Quiet when it works (setuptools always warns about editable installs of a package with
   # a mapped folder, resources/); pip's whole output when it does not.
   local output
